@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Mounts the route table on a Hummingbird router. For a protected route, in this order:
+/// credentials > active tenant > one tenant transaction with the RLS settings > the caller's
+/// current roles > the endpoint's permission > the plugin's enablement > the handler > the audit
+/// entry (same transaction, so a change and its audit record commit together) > commit.
+public struct APIRouteMounter: Sendable {
+    public let database: TenantDatabase
+    public let authenticator: Authenticator
+    public let plugins: TenantPluginStore
+
+    public init(database: TenantDatabase, authenticator: Authenticator, plugins: TenantPluginStore) {
+        self.database = database
+        self.authenticator = authenticator
+        self.plugins = plugins
+    }
+
+    public func mount(_ table: RouteTable, on router: Router<AppRequestContext>) {
+        for route in table.routes {
+            let endpoint = route.endpoint
+            let path = RouterPath(endpoint.routerPath)
+            switch route.handler {
+            case .anonymous(let handler):
+                router.on(path, method: endpoint.method) { request, context in
+                    let scope = PublicScope(request: request, logger: context.logger, requestID: context.id,
+                                            remoteAddress: context.remoteAddress, maxBodySize: context.maxUploadSize)
+                    return try await handler(request, scope)
+                }
+            case .scoped(let handler):
+                router.on(path, method: endpoint.method) { request, context in
+                    try await self.run(endpoint, handler, request: request, context: context)
+                }
+            }
+        }
+    }
+
+    func run(_ endpoint: Endpoint, _ handler: RouteTable.ScopedHandler, request: Request, context: AppRequestContext) async throws -> Response {
+        let credential = try await authenticator.credential(from: request)
+        let tenant = try await authenticator.activeTenant(credential.tenantID)
+        var logger = context.logger
+        logger[metadataKey: "tenant_id"] = "\(tenant.id)"
+        return try await database.withTenant(.single(tenant.id), logger: logger) { tx in
+            let principal = try await authenticator.principal(for: credential, tenant: tenant, in: tx)
+            logger[metadataKey: "principal_id"] = "\(principal.id)"
+            if case .permission(let permission) = endpoint.access, !principal.has(permission) {
+                throw Problem.forbidden(permission.rawValue)
+            }
+            let tx = principal.scope == tx.scope ? tx : try await tx.widened(to: principal.scope)
+            if let pluginID = endpoint.pluginID, try await plugins.enabled(pluginID, in: tx) == nil {
+                throw Problem(.notFound, code: "plugin_not_enabled", title: "Not available",
+                              detail: "The module '\(pluginID)' is not enabled for this organisation.")
+            }
+            let note = AuditNote()
+            let scope = RequestScope(principal: principal, tx: tx, request: request, parameters: context.parameters,
+                                     logger: logger, requestID: context.id, maxBodySize: context.maxUploadSize, auditNote: note)
+            let response = try await handler(request, scope)
+            if endpoint.isStateChanging, (200..<300).contains(response.status.code) {
+                let noted = note.value
+                try await AuditLog.append(
+                    .init(actorKind: principal.kind.rawValue, actorID: principal.id, action: endpoint.operationID,
+                          objectType: noted.objectType, objectID: noted.objectID ?? Self.pathObjectID(endpoint, context.parameters),
+                          requestID: context.id, details: noted.details), in: tx)
+            }
+            return response
+        }
+    }
+
+    /// Without a note from the handler, the last path parameter names the object.
+    static func pathObjectID(_ endpoint: Endpoint, _ parameters: Parameters) -> String? {
+        endpoint.pathParameters.last.flatMap { parameters.get($0) }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+
+/// Reading and writing JSON bodies the same way everywhere: ISO 8601 dates, sorted keys.
+public enum JSONBody {
+    public static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    public static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw Problem(.contentTooLarge, code: "payload_too_large", title: "Payload too large",
+                          detail: "The body may be at most \(limit) bytes.")
+        }
+        guard buffer.readableBytes > 0 else { throw Problem.badRequest("missing_body", "A JSON body is required.") }
+        do {
+            return try decoder.decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw Problem.badRequest("malformed_body", ProblemMiddleware<AppRequestContext>.describe(error))
+        }
+    }
+}
+
+extension Response {
+    /// A JSON response with the platform's encoding.
+    public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONBody.encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    public static func noContent() -> Response { Response(status: .noContent) }
+}

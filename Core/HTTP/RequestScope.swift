@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// What a tenant-scoped handler works with: the authenticated principal and the request's
+/// tenant transaction. It can only be made by `APIRouteMounter` after authentication, so a
+/// handler cannot reach tenant data without a principal and the RLS settings.
+public struct RequestScope: Sendable {
+    public let principal: Principal
+    public let tx: TenantTransaction
+    public let request: Request
+    public let parameters: Parameters
+    public let logger: Logger
+    public let requestID: String
+    public let maxBodySize: Int
+    let auditNote: AuditNote
+
+    public var tenantID: UUID { principal.tenantID }
+
+    /// Decodes the JSON body; malformed JSON or wrong types become a 400 naming the field.
+    public func decode<T: Decodable>(_ type: T.Type) async throws -> T {
+        try await JSONBody.decode(type, from: request, limit: maxBodySize)
+    }
+
+    public func parameter(_ name: String) throws -> String {
+        guard let value = parameters.get(name) else { throw Problem.badRequest("missing_parameter", "\(name) is required.") }
+        return value
+    }
+
+    /// A path parameter that must be a UUID; anything else is "not found", never a 500.
+    public func uuid(_ name: String, what: String) throws -> UUID {
+        guard let value = UUID(uuidString: try parameter(name)) else { throw Problem.notFound(what) }
+        return value
+    }
+
+    public func query(_ name: String) -> String? { request.uri.queryParameters.get(name) }
+
+    /// Names the object a state-changing request acted on, for its audit entry.
+    public func audit(objectType: String, objectID: String, details: [String: String] = [:]) {
+        auditNote.set(objectType: objectType, objectID: objectID, details: details)
+    }
+
+    /// Requires a permission beyond the endpoint's own (e.g. to act on a subsidiary).
+    public func require(_ permission: Permission) throws {
+        guard principal.has(permission) else { throw Problem.forbidden(permission.rawValue) }
+    }
+}
+
+/// What a handler said about the object it changed; read after the handler to write the audit entry.
+final class AuditNote: Sendable {
+    struct Note { var objectType: String?; var objectID: String?; var details: [String: String] = [:] }
+    private let note = Mutex(Note())
+    func set(objectType: String, objectID: String, details: [String: String]) {
+        note.withLock { $0 = Note(objectType: objectType, objectID: objectID, details: details) }
+    }
+    var value: Note { note.withLock { $0 } }
+}
+
+/// Anonymous handlers (login, refresh) get this instead: no principal, no transaction.
+public struct PublicScope: Sendable {
+    public let request: Request
+    public let logger: Logger
+    public let requestID: String
+    public let remoteAddress: String
+    public let maxBodySize: Int
+
+    public func decode<T: Decodable>(_ type: T.Type) async throws -> T {
+        try await JSONBody.decode(type, from: request, limit: maxBodySize)
+    }
+}

@@ -1,0 +1,40 @@
+/// The built-in roles and the kernel permissions each holds. Plugins grant their own permissions
+/// to these roles through `PluginPermission.grantedTo`; the effective set is assembled by
+/// `RoleCatalog` from the registry, so a role's permissions are always known in one place.
+public enum Role: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case platformOperator = "platform_operator"
+    case groupAdmin = "group_admin"
+    case tenantAdmin = "tenant_admin"
+    case sales
+    case purchasing
+    case finance
+    case warehouse
+    case dealerAdmin = "dealer_admin"
+    case dealerBuyer = "dealer_buyer"
+    case supplierUser = "supplier_user"
+
+    public var description: String { rawValue }
+
+    /// Roles that only exist in the platform operator's own tenant.
+    public var isPlatformRole: Bool { self == .platformOperator }
+
+    /// What the kernel itself grants to each role.
+    public var kernelPermissions: Set<Permission> {
+        let everyone: Set<Permission> = [.tenantRead, .pluginsRead]
+        switch self {
+        case .platformOperator:
+            return everyone.union([
+                .platformTenantsRead, .platformTenantsWrite, .platformPluginsManage, .platformAuditRead,
+                .usersRead, .usersWrite, .auditRead, .apiKeysManage,
+            ])
+        case .groupAdmin:
+            return everyone.union([.subsidiariesRead, .usersRead, .usersWrite, .apiKeysManage, .auditRead])
+        case .tenantAdmin:
+            return everyone.union([.usersRead, .usersWrite, .apiKeysManage, .auditRead])
+        case .finance:
+            return everyone.union([.auditRead])
+        default:
+            return everyone
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The server's connection pool, seen through the tenant-isolation rules: tenant work runs in a
+/// transaction that first sets `app.tenant_id` and `app.tenant_scope` with `SET LOCAL`, so the
+/// settings die with the transaction and a pooled connection never carries them to the next one.
+public struct TenantDatabase: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func withTenant<Result: Sendable>(
+        _ scope: TenantScope, logger: Logger? = nil,
+        _ body: (TenantTransaction) async throws -> Result
+    ) async throws -> Result {
+        let logger = logger ?? self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            for statement in scope.settingStatements {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            return try await body(TenantTransaction(scope: scope, connection: connection, logger: logger))
+        }
+    }
+
+    /// Work on the platform's own tables (tenants, login throttling), which have no `tenant_id`.
+    /// No tenant setting is made, so tenant tables read as empty here: they are out of reach.
+    public func withPlatform<Result: Sendable>(
+        logger: Logger? = nil, _ body: (PlatformTransaction) async throws -> Result
+    ) async throws -> Result {
+        let logger = logger ?? self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            try await body(PlatformTransaction(connection: connection, logger: logger))
+        }
+    }
+}
+
+/// A transaction on platform tables only; tenant tables are invisible in it.
+public struct PlatformTransaction: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    @discardableResult
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
+        try await connection.query(query, logger: logger, file: file, line: line)
+    }
+}

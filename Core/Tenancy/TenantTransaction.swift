@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A PostgreSQL transaction whose row-level-security settings are already in place. It is the
+/// only way tenant code reaches tenant tables: it cannot be created outside `TenantDatabase`.
+public struct TenantTransaction: Sendable {
+    public let scope: TenantScope
+    let connection: PostgresConnection
+    let logger: Logger
+
+    public var tenantID: UUID { scope.tenantID }
+
+    @discardableResult
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
+        try await connection.query(query, logger: logger, file: file, line: line)
+    }
+
+    /// Runs a query and decodes every row.
+    public func all<each T: PostgresDecodable>(
+        _ query: PostgresQuery, as types: (repeat each T).Type, file: String = #fileID, line: Int = #line
+    ) async throws -> [(repeat each T)] {
+        var result: [(repeat each T)] = []
+        for try await row in try await self.query(query, file: file, line: line).decode((repeat each T).self) {
+            result.append(row)
+        }
+        return result
+    }
+
+    /// Runs a query and decodes its first row, if any.
+    public func first<each T: PostgresDecodable>(
+        _ query: PostgresQuery, as types: (repeat each T).Type, file: String = #fileID, line: Int = #line
+    ) async throws -> (repeat each T)? {
+        for try await row in try await self.query(query, file: file, line: line).decode((repeat each T).self) {
+            return row
+        }
+        return nil
+    }
+}
+
+extension TenantTransaction {
+    /// Re-issues the settings for a wider scope within the same transaction (a group admin's
+    /// subsidiaries, known only once the caller's roles have been read under the narrow scope).
+    func widened(to scope: TenantScope) async throws -> TenantTransaction {
+        precondition(scope.tenantID == self.scope.tenantID, "a scope can widen, not move to another tenant")
+        for statement in scope.settingStatements {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        return TenantTransaction(scope: scope, connection: connection, logger: logger)
+    }
+}
