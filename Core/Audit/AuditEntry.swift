@@ -18,6 +18,24 @@ public struct AuditEntry: Sendable, Codable, Equatable {
     public var prevHash: Data
     public var hash: Data
 
+    public init(
+        seq: Int64, id: UUID, occurredAtMicros: Int64, actorKind: String, actorID: UUID?, action: String,
+        objectType: String?, objectID: String?, requestID: String?, details: String, prevHash: Data, hash: Data
+    ) {
+        self.seq = seq
+        self.id = id
+        self.occurredAtMicros = occurredAtMicros
+        self.actorKind = actorKind
+        self.actorID = actorID
+        self.action = action
+        self.objectType = objectType
+        self.objectID = objectID
+        self.requestID = requestID
+        self.details = details
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
     public var occurredAt: Date { Date(timeIntervalSince1970: Double(occurredAtMicros) / 1_000_000) }
 
     /// SHA-256 over the previous hash and every field, length-prefixed so that no two different

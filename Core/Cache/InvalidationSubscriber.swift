@@ -25,12 +25,17 @@ public struct InvalidationSubscriber: Service {
             done.withLock { $0?.resume(); $0 = nil }
         }
         thread.name = "redis-invalidation"
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { continuation in
-                done.withLock { $0 = continuation }
-                thread.start()
+        // Stops on graceful shutdown (in a service group) and on cancellation (anywhere else).
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { continuation in
+                    done.withLock { $0 = continuation }
+                    thread.start()
+                }
+            } onGracefulShutdown: {
+                stop.raise()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             stop.raise()
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -10,11 +11,14 @@ public struct APIRouteMounter: Sendable {
     public let database: TenantDatabase
     public let authenticator: Authenticator
     public let plugins: TenantPluginStore
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy we run).
+    public let trustForwardedFor: Bool
 
-    public init(database: TenantDatabase, authenticator: Authenticator, plugins: TenantPluginStore) {
+    public init(database: TenantDatabase, authenticator: Authenticator, plugins: TenantPluginStore, trustForwardedFor: Bool) {
         self.database = database
         self.authenticator = authenticator
         self.plugins = plugins
+        self.trustForwardedFor = trustForwardedFor
     }
 
     public func mount(_ table: RouteTable, on router: Router<AppRequestContext>) {
@@ -25,7 +29,7 @@ public struct APIRouteMounter: Sendable {
             case .anonymous(let handler):
                 router.on(path, method: endpoint.method) { request, context in
                     let scope = PublicScope(request: request, logger: context.logger, requestID: context.id,
-                                            remoteAddress: context.remoteAddress, maxBodySize: context.maxUploadSize)
+                                            remoteAddress: clientAddress(request, context), maxBodySize: context.maxUploadSize)
                     return try await handler(request, scope)
                 }
             case .scoped(let handler):
@@ -65,6 +69,13 @@ public struct APIRouteMounter: Sendable {
             }
             return response
         }
+    }
+
+    func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        guard trustForwardedFor, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] else {
+            return context.remoteAddress
+        }
+        return forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.remoteAddress
     }
 
     /// Without a note from the handler, the last path parameter names the object.

@@ -51,9 +51,9 @@ public enum RefreshTokenStore {
     }
 
     /// Revokes every session of a user (password change, disabling).
-    public static func revokeAll(userID: UUID, in tx: TenantTransaction) async throws {
+    public static func revokeAll(userID: UUID, tenantID: UUID, in tx: TenantTransaction) async throws {
         try await tx.query(
-            "UPDATE refresh_tokens SET revoked_at = now() WHERE tenant_id = \(tx.tenantID) AND user_id = \(userID) AND revoked_at IS NULL")
+            "UPDATE refresh_tokens SET revoked_at = now() WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND revoked_at IS NULL")
     }
 
     static func revokeFamily(_ familyID: UUID, in tx: TenantTransaction) async throws {

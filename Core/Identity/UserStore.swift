@@ -13,6 +13,11 @@ public enum UserStore {
         try await users(in: tx, "SELECT \(unescaped: columns) FROM users u WHERE u.tenant_id = \(tenantID) AND u.id = \(id)").first
     }
 
+    /// A user of any of `tenants` (a group admin's scope).
+    public static func find(_ id: UUID, among tenants: [UUID], in tx: TenantTransaction) async throws -> User? {
+        try await users(in: tx, "SELECT \(unescaped: columns) FROM users u WHERE u.tenant_id = ANY(\(tenants)) AND u.id = \(id)").first
+    }
+
     /// The user and its password hash, for login.
     public static func credentials(email: String, tenantID: UUID, in tx: TenantTransaction) async throws -> (User, String)? {
         let rows = try await tx.query(

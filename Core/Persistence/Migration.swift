@@ -16,13 +16,16 @@ extension Migration {
     /// forced, and one policy that admits exactly the tenants in the transaction's `app.tenant_scope`.
     /// Without the setting (or with an empty one) the policy sees nothing and refuses every write.
     public static func tenantIsolation(_ table: String) -> [String] {
-        [
+        // The scalar subquery runs once per statement (an InitPlan); the outer cast keeps
+        // `ANY (...)` from being read as `ANY (subquery)`.
+        let scope = "((SELECT NULLIF(current_setting('app.tenant_scope', true), '')::uuid[])::uuid[])"
+        return [
             "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
             "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
             """
             CREATE POLICY \(table)_tenant_isolation ON \(table)
-                USING (tenant_id = ANY ((SELECT NULLIF(current_setting('app.tenant_scope', true), '')::uuid[])))
-                WITH CHECK (tenant_id = ANY ((SELECT NULLIF(current_setting('app.tenant_scope', true), '')::uuid[])))
+                USING (tenant_id = ANY \(scope))
+                WITH CHECK (tenant_id = ANY \(scope))
             """,
         ]
     }

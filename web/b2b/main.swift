@@ -1,2 +1,0 @@
-import App
-import ArgumentParser
