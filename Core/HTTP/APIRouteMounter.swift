@@ -45,9 +45,11 @@ public struct APIRouteMounter: Sendable {
         let tenant = try await authenticator.activeTenant(credential.tenantID)
         var logger = context.logger
         logger[metadataKey: "tenant_id"] = "\(tenant.id)"
+        RequestLogFields.current?.set("tenant_id", tenant.id.uuidString)
         return try await database.withTenant(.single(tenant.id), logger: logger) { tx in
             let principal = try await authenticator.principal(for: credential, tenant: tenant, in: tx)
             logger[metadataKey: "principal_id"] = "\(principal.id)"
+            RequestLogFields.current?.set("principal_id", principal.id.uuidString)
             if case .permission(let permission) = endpoint.access, !principal.has(permission) {
                 throw Problem.forbidden(permission.rawValue)
             }

@@ -47,7 +47,7 @@ public func buildApplication(platform: Platform) -> some ApplicationProtocol {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         SecurityHeadersMiddleware()
-        LogRequestsMiddleware(.info)
+        AccessLogMiddleware()
         MetricsMiddleware()
         ProblemMiddleware()
     }

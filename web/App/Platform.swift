@@ -71,6 +71,8 @@ public struct Platform: Sendable {
             group.addTask { await appClient.run() }
             group.addTask { await ownerClient.run() }
             defer { group.cancelAll() }
+            // Let the clients' run loops start first, so the first query does not wait on them.
+            try await Task.sleep(for: .milliseconds(20))
             return try await body()
         }
     }
