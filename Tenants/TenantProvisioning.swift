@@ -1,8 +1,9 @@
 import Core
 import Foundation
 
-/// Creating tenants (with their first administrator), moving them between active and suspended.
-/// Used by the operator API and the `b2b tenant` command alike.
+/// Creating tenants (with their first administrator) and moving them between active and suspended.
+/// Each operation has a form that works inside a caller's transaction (the operator API, so the
+/// change and its audit entry commit together) and one that opens its own (CLI, seed, tests).
 public struct TenantProvisioning: Sendable {
     public struct NewTenant: Sendable, Codable {
         public var slug: String
@@ -43,57 +44,77 @@ public struct TenantProvisioning: Sendable {
         self.hasher = hasher
     }
 
-    public func create(_ request: NewTenant, kind: Tenant.Kind = .enterprise) async throws -> Tenant {
+    /// Checks a request and hashes the admin's password; done before any transaction opens,
+    /// so no connection is held during bcrypt.
+    public func prepare(_ request: NewTenant, kind: Tenant.Kind = .enterprise) async throws -> PreparedTenant {
         var errors = Self.validate(slug: request.slug, name: request.name)
-        if let admin = request.admin { errors += UserValidation.check(email: admin.email, displayName: admin.displayName, password: admin.password) }
-        if request.admin?.role?.isPlatformRole == true && kind != .platform {
-            errors.append(.init(field: "admin.role", message: "platform_operator exists only in the operator's own tenant"))
+        if let admin = request.admin {
+            errors += UserValidation.check(email: admin.email, displayName: admin.displayName, password: admin.password)
+            if admin.role?.isPlatformRole == true && kind != .platform {
+                errors.append(.init(field: "admin.role", message: "platform_operator exists only in the operator's own tenant"))
+            }
         }
         if !errors.isEmpty { throw Problem.validation(errors) }
         if let parentID = request.parentID, try await directory.tenant(parentID) == nil {
-            throw Problem.validation(field: "parentId", "no tenant with this id")
+            throw Problem.validation(field: "parentID", "no tenant with this id")
         }
         if try await directory.tenant(slug: request.slug) != nil {
             throw Problem.conflict("slug_taken", "The slug '\(request.slug)' is already in use.")
         }
-        let id = UUID()
-        var passwordHash: String?
-        if let admin = request.admin { passwordHash = try await hasher.hash(admin.password) }
-        // The tenant and its first administrator commit together or not at all.
-        try await database.withTenant(.single(id)) { tx in
-            try await tx.query(
-                """
-                INSERT INTO tenants (id, parent_id, slug, name, kind)
-                VALUES (\(id), \(request.parentID), \(request.slug), \(request.name), \(kind.rawValue))
-                """)
-            if let admin = request.admin, let passwordHash = passwordHash {
-                _ = try await UserStore.create(
-                    tenantID: id, email: admin.email, displayName: admin.displayName, passwordHash: passwordHash,
-                    roles: [admin.role ?? .tenantAdmin], locale: "zh-CN", in: tx)
-            }
+        let passwordHash: String? = if let admin = request.admin { try await hasher.hash(admin.password) } else { nil }
+        return PreparedTenant(id: UUID(), request: request, kind: kind, passwordHash: passwordHash)
+    }
+
+    /// Inserts a prepared tenant and its administrator; `tx` must be scoped to `prepared.id`.
+    public func create(_ prepared: PreparedTenant, in tx: TenantTransaction) async throws -> Tenant {
+        precondition(tx.tenantID == prepared.id, "create runs in the new tenant's own scope")
+        let request = prepared.request
+        guard let (createdAt) = try await tx.first(
+            """
+            INSERT INTO tenants (id, parent_id, slug, name, kind)
+            VALUES (\(prepared.id), \(request.parentID), \(request.slug), \(request.name), \(prepared.kind.rawValue))
+            RETURNING created_at
+            """, as: Date.self)
+        else { throw Problem.notFound("Tenant") }
+        if let admin = request.admin, let passwordHash = prepared.passwordHash {
+            _ = try await UserStore.create(
+                tenantID: prepared.id, email: admin.email, displayName: admin.displayName, passwordHash: passwordHash,
+                roles: [admin.role ?? .tenantAdmin], locale: "zh-CN", in: tx)
         }
-        directory.invalidate()
-        guard let tenant = try await directory.tenant(id) else { throw Problem.notFound("Tenant") }
+        tx.afterCommit { [directory] in try? await directory.reload() }
+        return Tenant(id: prepared.id, parentID: request.parentID, slug: request.slug, name: request.name, kind: prepared.kind,
+                      status: .active, createdAt: createdAt)
+    }
+
+    /// Validates, then creates the tenant and its administrator in one transaction of their own.
+    public func create(_ request: NewTenant, kind: Tenant.Kind = .enterprise) async throws -> Tenant {
+        let prepared = try await prepare(request, kind: kind)
+        let tenant = try await database.withTenant(.single(prepared.id)) { try await create(prepared, in: $0) }
         return tenant
     }
 
-    public func update(_ id: UUID, name: String?, status: Tenant.Status?) async throws -> Tenant {
+    /// Renames, suspends or reactivates; `tx` may be any transaction (tenants is a platform table).
+    public func update(_ id: UUID, name: String?, status: Tenant.Status?, in tx: TenantTransaction) async throws -> Tenant {
         guard let existing = try await directory.tenant(id) else { throw Problem.notFound("Tenant") }
         if let name, let error = Self.validate(slug: existing.slug, name: name).first { throw Problem.validation([error]) }
         if existing.kind == .platform, status == .suspended {
             throw Problem.conflict("cannot_suspend_platform", "The platform operator's own tenant cannot be suspended.")
         }
-        try await database.withPlatform { tx in
-            try await tx.query(
-                """
-                UPDATE tenants SET name = COALESCE(\(name), name), status = COALESCE(\(status?.rawValue), status),
-                                   updated_at = now()
-                WHERE id = \(id)
-                """)
-        }
-        directory.invalidate()
-        guard let tenant = try await directory.tenant(id) else { throw Problem.notFound("Tenant") }
-        return tenant
+        guard let (newName, newStatus) = try await tx.first(
+            """
+            UPDATE tenants SET name = COALESCE(\(name), name), status = COALESCE(\(status?.rawValue), status), updated_at = now()
+            WHERE id = \(id) RETURNING name, status
+            """, as: (String, String).self)
+        else { throw Problem.notFound("Tenant") }
+        tx.afterCommit { [directory] in try? await directory.reload() }
+        var updated = existing
+        updated.name = newName
+        updated.status = Tenant.Status(rawValue: newStatus) ?? existing.status
+        return updated
+    }
+
+    public func update(_ id: UUID, name: String?, status: Tenant.Status?) async throws -> Tenant {
+        try await database.withTenant(.single(id)) { try await update(id, name: name, status: status, in: $0) }
     }
 
     static func validate(slug: String, name: String) -> [Problem.FieldError] {
@@ -105,4 +126,12 @@ public struct TenantProvisioning: Sendable {
         if trimmed.isEmpty || trimmed.count > 200 { errors.append(.init(field: "name", message: "1-200 characters")) }
         return errors
     }
+}
+
+/// A validated tenant request with its id chosen and its admin's password hashed.
+public struct PreparedTenant: Sendable {
+    public let id: UUID
+    let request: TenantProvisioning.NewTenant
+    let kind: Tenant.Kind
+    let passwordHash: String?
 }

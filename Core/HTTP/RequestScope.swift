@@ -41,6 +41,17 @@ public struct RequestScope: Sendable {
         auditNote.set(objectType: objectType, objectID: objectID, details: details)
     }
 
+    /// The platform operator's way to change a tenant's data: the same transaction, switched to
+    /// that tenant's settings for `body`, so the change and the operator's audit entry commit together.
+    public func actingOn<Result: Sendable>(
+        tenant tenantID: UUID, _ body: (TenantTransaction) async throws -> Result
+    ) async throws -> Result {
+        guard principal.has(.platformTenantsWrite) || principal.has(.platformPluginsManage) else {
+            throw Problem.forbidden(Permission.platformTenantsWrite.rawValue)
+        }
+        return try await tx.switched(to: .single(tenantID), body)
+    }
+
     /// Requires a permission beyond the endpoint's own (e.g. to act on a subsidiary).
     public func require(_ permission: Permission) throws {
         guard principal.has(permission) else { throw Problem.forbidden(permission.rawValue) }

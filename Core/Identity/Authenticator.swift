@@ -50,10 +50,9 @@ public struct Authenticator: Sendable {
 
     /// The tenant, if it exists and neither it nor any tenant above it is suspended.
     public func activeTenant(_ id: UUID) async throws -> Tenant {
-        guard let tenant = try await directory.tenant(id) else { throw Problem.unauthenticated }
-        for ancestor in try await directory.ancestors(of: id) {
-            if try await directory.tenant(ancestor)?.status != .active { throw Problem.tenantSuspended }
-        }
+        let chain = try await directory.ancestors(of: id)
+        guard let tenant = chain.first else { throw Problem.unauthenticated }
+        if chain.contains(where: { $0.status != .active }) { throw Problem.tenantSuspended }
         return tenant
     }
 

@@ -32,7 +32,7 @@ public struct TenantPluginStore: Sendable {
         await cache.invalidate(tenant: tenantID, namespace: Self.cacheNamespace)
     }
 
-    static func load(in tx: TenantTransaction) async throws -> [Enablement] {
+    public static func load(in tx: TenantTransaction) async throws -> [Enablement] {
         var result: [Enablement] = []
         let rows = try await tx.query(
             """

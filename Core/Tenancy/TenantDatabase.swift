@@ -19,12 +19,15 @@ public struct TenantDatabase: Sendable {
         _ body: (TenantTransaction) async throws -> Result
     ) async throws -> Result {
         let logger = logger ?? self.logger
-        return try await client.withTransaction(logger: logger) { connection in
+        let hooks = CommitHooks()
+        let result = try await client.withTransaction(logger: logger) { connection in
             for statement in scope.settingStatements {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
-            return try await body(TenantTransaction(scope: scope, connection: connection, logger: logger))
+            return try await body(TenantTransaction(scope: scope, connection: connection, logger: logger, commitHooks: hooks))
         }
+        await hooks.run()
+        return result
     }
 
     /// Work on the platform's own tables (tenants, login throttling), which have no `tenant_id`.

@@ -4,20 +4,28 @@ import PostgresNIO
 import Synchronization
 
 /// An in-memory snapshot of the tenant tree, read on every request to resolve a tenant, check
-/// that it is active and compute a group admin's scope without a query. It reloads when this
-/// instance changes a tenant and otherwise at most `maxAge` after the last load, which bounds
-/// how long another instance may still admit a freshly suspended tenant.
+/// that it is active and compute a group admin's scope without a query.
+///
+/// Reads never wait for the database once a snapshot exists: a snapshot older than `maxAge` is
+/// still served while one background reload replaces it. That matters because reads happen inside
+/// request transactions, and a second connection lease there could exhaust the pool. This instance
+/// reloads right after it changes a tenant (`reload()`, from a commit hook); other instances catch
+/// up within about `maxAge`, which bounds how long they may admit a freshly suspended tenant.
 public final class TenantDirectory: Sendable {
     struct Snapshot {
         var byID: [UUID: Tenant] = [:]
+        var bySlug: [String: UUID] = [:]
         var children: [UUID: [UUID]] = [:]
-        var loadedAt: ContinuousClock.Instant?
-        /// Bumped by `invalidate`, so a load that raced with a change is not trusted afterwards.
-        var generation = 0
+    }
+
+    struct State {
+        var snapshot: Snapshot?
+        var loadedAt: ContinuousClock.Instant = .now
+        var refreshing = false
     }
 
     private let database: TenantDatabase
-    private let snapshot = Mutex(Snapshot())
+    private let state = Mutex(State())
     let maxAge: Duration
 
     public init(database: TenantDatabase, maxAge: Duration = .seconds(2)) {
@@ -30,7 +38,8 @@ public final class TenantDirectory: Sendable {
     }
 
     public func tenant(slug: String) async throws -> Tenant? {
-        try await current().byID.values.first { $0.slug == slug }
+        let snapshot = try await current()
+        return snapshot.bySlug[slug].flatMap { snapshot.byID[$0] }
     }
 
     public func all() async throws -> [Tenant] {
@@ -42,8 +51,8 @@ public final class TenantDirectory: Sendable {
         let snapshot = try await current()
         var result: [UUID] = []
         var queue = [id]
-        while let next = queue.first {
-            queue.removeFirst()
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
             guard snapshot.byID[next] != nil, !result.contains(next) else { continue }
             result.append(next)
             queue.append(contentsOf: snapshot.children[next] ?? [])
@@ -52,29 +61,49 @@ public final class TenantDirectory: Sendable {
     }
 
     /// The chain from `id` up to the root, `id` first.
-    public func ancestors(of id: UUID) async throws -> [UUID] {
+    public func ancestors(of id: UUID) async throws -> [Tenant] {
         let snapshot = try await current()
-        var chain: [UUID] = []
+        var chain: [Tenant] = []
         var next: UUID? = id
-        while let current = next, !chain.contains(current), let tenant = snapshot.byID[current] {
-            chain.append(current)
+        while let current = next, let tenant = snapshot.byID[current], !chain.contains(where: { $0.id == current }) {
+            chain.append(tenant)
             next = tenant.parentID
         }
         return chain
     }
 
-    /// Forces the next read to reload (after this instance changed a tenant).
-    public func invalidate() {
-        snapshot.withLock { state in
-            state.loadedAt = nil
-            state.generation += 1
+    /// Loads a fresh snapshot now. Call it outside any transaction (e.g. from `afterCommit`).
+    public func reload() async throws {
+        let started = ContinuousClock.now
+        let snapshot = try await load()
+        state.withLock { state in
+            if state.snapshot == nil || state.loadedAt <= started {
+                state.snapshot = snapshot
+                state.loadedAt = started
+            }
         }
     }
 
     private func current() async throws -> Snapshot {
-        let cached = snapshot.withLock { $0 }
-        if let loadedAt = cached.loadedAt, ContinuousClock.now - loadedAt < maxAge { return cached }
-        let started = ContinuousClock.now
+        let (snapshot, stale) = state.withLock { state -> (Snapshot?, Bool) in
+            let stale = state.snapshot != nil && ContinuousClock.now - state.loadedAt > maxAge && !state.refreshing
+            if stale { state.refreshing = true }
+            return (state.snapshot, stale)
+        }
+        guard let snapshot else {
+            try await reload()
+            return state.withLock { $0.snapshot ?? Snapshot() }
+        }
+        if stale {
+            Task {
+                try? await reload()
+                state.withLock { $0.refreshing = false }
+            }
+        }
+        return snapshot
+    }
+
+    private func load() async throws -> Snapshot {
         let tenants = try await database.withPlatform { tx in
             var tenants: [Tenant] = []
             let rows = try await tx.query("SELECT id, parent_id, slug, name, kind, status, created_at FROM tenants")
@@ -87,16 +116,12 @@ public final class TenantDirectory: Sendable {
             }
             return tenants
         }
-        var fresh = Snapshot(loadedAt: started, generation: cached.generation)
+        var snapshot = Snapshot()
         for tenant in tenants {
-            fresh.byID[tenant.id] = tenant
-            if let parent = tenant.parentID { fresh.children[parent, default: []].append(tenant.id) }
+            snapshot.byID[tenant.id] = tenant
+            snapshot.bySlug[tenant.slug] = tenant.id
+            if let parent = tenant.parentID { snapshot.children[parent, default: []].append(tenant.id) }
         }
-        snapshot.withLock { current in
-            // Keep a newer load if one finished meanwhile; never mark a pre-invalidation load fresh.
-            guard current.generation == fresh.generation else { return }
-            if current.loadedAt.map({ $0 < started }) ?? true { current = fresh }
-        }
-        return fresh
+        return snapshot
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A PostgreSQL transaction whose row-level-security settings are already in place. It is the
 /// only way tenant code reaches tenant tables: it cannot be created outside `TenantDatabase`.
@@ -8,6 +9,13 @@ public struct TenantTransaction: Sendable {
     public let scope: TenantScope
     let connection: PostgresConnection
     let logger: Logger
+    let commitHooks: CommitHooks
+
+    /// Runs `action` once the transaction has committed (never if it rolls back): cache
+    /// invalidations belong here, or another request could cache the old state under the new version.
+    public func afterCommit(_ action: @escaping @Sendable () async -> Void) {
+        commitHooks.add(action)
+    }
 
     public var tenantID: UUID { scope.tenantID }
 
@@ -46,6 +54,29 @@ extension TenantTransaction {
         for statement in scope.settingStatements {
             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
-        return TenantTransaction(scope: scope, connection: connection, logger: logger)
+        return TenantTransaction(scope: scope, connection: connection, logger: logger, commitHooks: commitHooks)
+    }
+
+    /// Runs `body` on the same connection and transaction with the settings of another tenant,
+    /// then restores this one's. For the platform operator acting on a tenant, so the change and
+    /// the operator's audit entry commit together; `RequestScope` guards who may call it.
+    func switched<Result: Sendable>(to other: TenantScope, _ body: (TenantTransaction) async throws -> Result) async throws -> Result {
+        for statement in other.settingStatements {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        let result = try await body(TenantTransaction(scope: other, connection: connection, logger: logger, commitHooks: commitHooks))
+        for statement in scope.settingStatements {
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        return result
+    }
+}
+
+/// Actions waiting for a transaction to commit.
+final class CommitHooks: Sendable {
+    private let actions = Mutex<[@Sendable () async -> Void]>([])
+    func add(_ action: @escaping @Sendable () async -> Void) { actions.withLock { $0.append(action) } }
+    func run() async {
+        for action in actions.withLock({ $0 }) { await action() }
     }
 }

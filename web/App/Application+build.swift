@@ -66,6 +66,7 @@ public func buildApplication(platform: Platform) -> some ApplicationProtocol {
     app.beforeServerStarts {
         // Idempotent: a server started without `b2b migrate` still finds its schema current.
         try await platform.migrate()
+        try await platform.directory.reload()
     }
     return app
 }

@@ -87,7 +87,7 @@ enum OperatorFixture {
                 slug: slug, name: "Operator", admin: .init(email: email, displayName: "Operator", password: TestPlatform.password,
                                                           role: .platformOperator)), kind: .platform)
         } catch let problem as Problem where problem.code == "slug_taken" || problem.code == "duplicate" {
-            platform.directory.invalidate()
+            try await platform.directory.reload()
             return try #require(try await platform.directory.tenant(slug: slug))
         }
     }

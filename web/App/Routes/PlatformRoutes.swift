@@ -44,7 +44,8 @@ struct PlatformRoutes {
             response: .ref("Tenant"), successStatus: .created)
         ) { _, scope in
             let body = try await scope.decode(TenantProvisioning.NewTenant.self)
-            let tenant = try await provisioning.create(body)
+            let prepared = try await provisioning.prepare(body)
+            let tenant = try await scope.actingOn(tenant: prepared.id) { try await provisioning.create(prepared, in: $0) }
             scope.audit(objectType: "tenant", objectID: tenant.id.uuidString, details: ["slug": tenant.slug])
             return try .json(tenant, status: .created)
         }
@@ -63,7 +64,7 @@ struct PlatformRoutes {
         ) { _, scope in
             let existing = try await tenant(scope)
             let body = try await scope.decode(UpdateTenant.self)
-            let updated = try await provisioning.update(existing.id, name: body.name, status: body.status)
+            let updated = try await provisioning.update(existing.id, name: body.name, status: body.status, in: scope.tx)
             scope.audit(objectType: "tenant", objectID: existing.id.uuidString, details: ["status": updated.status.rawValue])
             return try .json(updated)
         }
@@ -80,7 +81,8 @@ struct PlatformRoutes {
             access: .permission(.platformPluginsManage), response: APISchemas.list("PluginEnablement"))
         ) { _, scope in
             let tenant = try await tenant(scope)
-            return try .json(Page(items: try await enablement.list(tenantID: tenant.id), nextCursor: nil))
+            let items = try await scope.actingOn(tenant: tenant.id) { try await enablement.list(in: $0) }
+            return try .json(Page(items: items, nextCursor: nil))
         }
         table.add(Endpoint(
             .put, pluginPath, operationID: "platform.tenants.plugins.enable",
@@ -90,7 +92,10 @@ struct PlatformRoutes {
         ) { _, scope in
             let tenant = try await tenant(scope)
             let body = try await optionalSettings(scope)
-            let state = try await enablement.enable(try scope.parameter("pluginID"), tenantID: tenant.id, config: body.config ?? [:])
+            let pluginID = try scope.parameter("pluginID")
+            let state = try await scope.actingOn(tenant: tenant.id) {
+                try await enablement.enable(pluginID, config: body.config ?? [:], in: $0)
+            }
             scope.audit(objectType: "tenant_plugin", objectID: "\(tenant.id)/\(state.pluginID)", details: ["enabled": "true"])
             return try .json(state)
         }
@@ -101,7 +106,10 @@ struct PlatformRoutes {
         ) { _, scope in
             let tenant = try await tenant(scope)
             let body = try await scope.decode(PluginSettings.self)
-            let state = try await enablement.configure(try scope.parameter("pluginID"), tenantID: tenant.id, config: body.config ?? [:])
+            let pluginID = try scope.parameter("pluginID")
+            let state = try await scope.actingOn(tenant: tenant.id) {
+                try await enablement.configure(pluginID, config: body.config ?? [:], in: $0)
+            }
             scope.audit(objectType: "tenant_plugin", objectID: "\(tenant.id)/\(state.pluginID)")
             return try .json(state)
         }
@@ -111,7 +119,8 @@ struct PlatformRoutes {
             access: .permission(.platformPluginsManage), response: .ref("PluginEnablement"))
         ) { _, scope in
             let tenant = try await tenant(scope)
-            let state = try await enablement.disable(try scope.parameter("pluginID"), tenantID: tenant.id)
+            let pluginID = try scope.parameter("pluginID")
+            let state = try await scope.actingOn(tenant: tenant.id) { try await enablement.disable(pluginID, in: $0) }
             scope.audit(objectType: "tenant_plugin", objectID: "\(tenant.id)/\(state.pluginID)", details: ["enabled": "false"])
             return try .json(state)
         }
