@@ -20,11 +20,13 @@ public struct TenantDatabase: Sendable {
     ) async throws -> Result {
         let logger = logger ?? self.logger
         let hooks = CommitHooks()
-        let result = try await client.withTransaction(logger: logger) { connection in
-            for statement in scope.settingStatements {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        let result = try await Self.unwrapped {
+            try await client.withTransaction(logger: logger) { connection in
+                for statement in scope.settingStatements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                return try await body(TenantTransaction(scope: scope, connection: connection, logger: logger, commitHooks: hooks))
             }
-            return try await body(TenantTransaction(scope: scope, connection: connection, logger: logger, commitHooks: hooks))
         }
         await hooks.run()
         return result
@@ -36,8 +38,20 @@ public struct TenantDatabase: Sendable {
         logger: Logger? = nil, _ body: (PlatformTransaction) async throws -> Result
     ) async throws -> Result {
         let logger = logger ?? self.logger
-        return try await client.withTransaction(logger: logger) { connection in
-            try await body(PlatformTransaction(connection: connection, logger: logger))
+        return try await Self.unwrapped {
+            try await client.withTransaction(logger: logger) { connection in
+                try await body(PlatformTransaction(connection: connection, logger: logger))
+            }
+        }
+    }
+
+    /// postgres-nio wraps whatever the body threw; callers want the body's own error (a `Problem`).
+    private static func unwrapped<Result>(_ work: () async throws -> Result) async throws -> Result {
+        do {
+            return try await work()
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError { throw inner }
+            throw error
         }
     }
 }
