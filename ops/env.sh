@@ -28,8 +28,8 @@ case "$B2B_DATA_DIR" in /*) ;; *) B2B_DATA_DIR="$PWD/$B2B_DATA_DIR" ;; esac
 if [ -z "${PG_BIN:-}" ]; then
   PG_BIN=/usr/lib/postgresql/15/bin
   if [ ! -x "$PG_BIN/postgres" ]; then
-    newest="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-    PG_BIN="${newest:-$PG_BIN}"
+    newest="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+    if [ -x "$newest/postgres" ]; then PG_BIN="$newest"; fi
     unset newest
   fi
 fi

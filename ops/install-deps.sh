@@ -2,6 +2,7 @@
 # Installs from Debian's packages whatever this project needs and the machine lacks; does nothing
 # (not even `apt-get update`) when everything is there, so repeated runs are fast and offline-safe.
 set -euo pipefail
+# shellcheck source=ops/env.sh
 source "$(dirname "$0")/env.sh"
 
 # `dpkg -s` alone also succeeds for removed packages whose config files remain.
