@@ -9,6 +9,8 @@ public enum UserStore {
                   WHERE r.tenant_id = u.tenant_id AND r.user_id = u.id), '{}')
         """
 
+    static let smallestID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+
     public static func find(_ id: UUID, tenantID: UUID, in tx: TenantTransaction) async throws -> User? {
         try await users(in: tx, "SELECT \(unescaped: columns) FROM users u WHERE u.tenant_id = \(tenantID) AND u.id = \(id)").first
     }
@@ -30,13 +32,14 @@ public enum UserStore {
         return nil
     }
 
-    /// Users of the given tenants (one tenant, or a group and its subsidiaries), by email, paged.
-    public static func list(tenants: [UUID], after: String?, limit: Int, in tx: TenantTransaction) async throws -> [User] {
+    /// Users of the given tenants (one tenant, or a group and its subsidiaries), by email then id,
+    /// paged with the (email, id) of the last user seen: emails repeat across tenants.
+    public static func list(tenants: [UUID], after: (email: String, id: UUID)?, limit: Int, in tx: TenantTransaction) async throws -> [User] {
         try await users(
             in: tx,
             """
             SELECT \(unescaped: columns) FROM users u
-            WHERE u.tenant_id = ANY(\(tenants)) AND (u.email, u.id::text) > (\(after ?? ""), '')
+            WHERE u.tenant_id = ANY(\(tenants)) AND (u.email, u.id) > (\(after?.email ?? ""), \(after?.id ?? Self.smallestID))
             ORDER BY u.email, u.id LIMIT \(limit)
             """)
     }

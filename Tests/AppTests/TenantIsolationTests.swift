@@ -104,6 +104,18 @@ struct TenantIsolationTests {
             let groupTenants = Set(seenByGroup.map(\.tenantID))
             #expect(groupTenants == [group.tenant.id, first.tenant.id, second.tenant.id, grandchild.tenant.id])
 
+            // Paging through the group's users with a small page visits each user exactly once.
+            struct UserPage: Decodable { var items: [User]; var nextCursor: String? }
+            var paged: [UUID] = []
+            var cursor: String?
+            repeat {
+                let query = cursor.map { "&cursor=\($0)" } ?? ""
+                let page = try await client.get("/api/v1/users?limit=1\(query)", token: groupToken).json(UserPage.self)
+                paged += page.items.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil && paged.count < 50
+            #expect(paged.sorted { $0.uuidString < $1.uuidString } == seenByGroup.map(\.id).sorted { $0.uuidString < $1.uuidString })
+
             let subs = try await client.get("/api/v1/tenant/subsidiaries", token: groupToken)
             #expect(subs.status == .ok)
 

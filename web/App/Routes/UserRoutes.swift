@@ -38,9 +38,10 @@ struct UserRoutes {
         ) { _, scope in
             let tenants = try tenantFilter(scope)
             let limit = try pageLimit(scope)
-            let users = try await UserStore.list(tenants: tenants, after: scope.query("cursor"), limit: limit + 1, in: scope.tx)
+            let after = try scope.query("cursor").map(UserCursor.decode)
+            let users = try await UserStore.list(tenants: tenants, after: after, limit: limit + 1, in: scope.tx)
             let page = Array(users.prefix(limit))
-            return try .json(Page(items: page, nextCursor: users.count > limit ? page.last?.email : nil))
+            return try .json(Page(items: page, nextCursor: users.count > limit ? page.last.map(UserCursor.encode) : nil))
         }
         table.add(Endpoint(
             .post, "/api/v1/users", operationID: "users.create", summary: "Create a user with roles",
@@ -155,5 +156,22 @@ struct UserRoutes {
             throw Problem.notFound("User")
         }
         return user
+    }
+}
+
+/// The opaque cursor of the user list: the last (email, id) seen, base64url-encoded.
+enum UserCursor {
+    static func encode(_ user: User) -> String {
+        Data("\(user.email)\n\(user.id.uuidString)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    static func decode(_ text: String) throws -> (email: String, id: UUID) {
+        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard text.count <= 400, let data = Data(base64Encoded: base64),
+            let parts = String(data: data, encoding: .utf8)?.split(separator: "\n", omittingEmptySubsequences: false),
+            parts.count == 2, let id = UUID(uuidString: String(parts[1]))
+        else { throw Problem.validation(field: "cursor", "must be a nextCursor from a previous page") }
+        return (String(parts[0]), id)
     }
 }
