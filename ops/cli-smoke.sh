@@ -17,7 +17,7 @@ expect_error() {
 }
 
 for command in "" serve migrate seed tenant "tenant list" "tenant create" "tenant suspend" "tenant activate" \
-               plugin "plugin list" "plugin enable" "plugin configure" "plugin disable" audit "audit verify"; do
+               plugin "plugin list" "plugin enable" "plugin configure" "plugin disable" audit "audit verify" openapi; do
   # shellcheck disable=SC2086
   "$BIN" $command --help >/dev/null || fail "b2b $command --help failed"
 done
@@ -42,4 +42,9 @@ expect_error "no plugin 'no_such_plugin'" "$BIN" plugin enable no_such_plugin --
 expect_error "expected key=value" "$BIN" plugin enable x --tenant "$slug" --set novalue
 
 "$BIN" audit verify --tenant platform | grep -q "ok      platform:" || fail "audit verify"
+# The API document is valid OpenAPI 3.1 (openapi-spec-validator, from PyPI).
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+"$BIN" openapi > "$B2B_DATA_DIR/openapi.json"
+python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))' \
+  "$B2B_DATA_DIR/openapi.json" || fail "openapi.json is not a valid OpenAPI document"
 echo "cli-smoke: ok"

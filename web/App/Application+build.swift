@@ -42,6 +42,11 @@ public func buildRouteTable(platform: Platform) -> RouteTable {
     return table
 }
 
+/// The OpenAPI document of every route this platform serves (kernel and plugins).
+public func openAPIDocument(platform: Platform) throws -> Data {
+    try OpenAPIDocument.build(buildRouteTable(platform: platform), version: "1.0.0")
+}
+
 /// The HTTP application: router, middleware, and the services that live as long as the server.
 public func buildApplication(platform: Platform) -> some ApplicationProtocol {
     let router = Router(context: AppRequestContext.self)

@@ -11,7 +11,7 @@ struct B2B: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "b2b",
         abstract: "Multi-tenant B2B commerce platform.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, TenantCommand.self, PluginCommand.self, AuditCommand.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, TenantCommand.self, PluginCommand.self, AuditCommand.self, OpenAPI.self])
 }
 
 /// Builds the platform from the environment (`B2B_*`, see ops/env.sh).
@@ -72,5 +72,15 @@ struct Seed: AsyncParsableCommand {
                 print("  \(login.tenant.padding(toLength: 18, withPad: " ", startingAt: 0)) \(login.email.padding(toLength: 40, withPad: " ", startingAt: 0)) \(roles)")
             }
         }
+    }
+}
+
+struct OpenAPI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openapi", abstract: "Print the OpenAPI 3.1 document the server serves at /openapi.json.")
+
+    func run() async throws {
+        let platform = try await makePlatform()
+        print(String(decoding: try openAPIDocument(platform: platform), as: UTF8.self))
     }
 }
