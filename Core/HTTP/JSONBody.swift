@@ -28,7 +28,7 @@ public enum JSONBody {
         do {
             return try decoder.decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
-            throw Problem.badRequest("malformed_body", ProblemMiddleware<AppRequestContext>.describe(error))
+            throw Problem.malformedBody(error)
         }
     }
 }

@@ -28,8 +28,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return databaseProblem(error.beginError ?? error.commitError ?? error, logger: logger)
         case let error as PSQLError:
             return databaseProblem(error, logger: logger)
-        case is DecodingError:
-            return .badRequest("malformed_body", Self.describe(error as! DecodingError))
+        case let error as DecodingError:
+            return .malformedBody(error)
         case let error as HTTPError:
             return httpProblem(error)
         case let error as any HTTPResponseError:
@@ -93,8 +93,15 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         logger.error("database error", metadata: ["error": "\(String(reflecting: error))"])
         return .serviceUnavailable
     }
+}
 
-    static func describe(_ error: DecodingError) -> String {
+extension Problem {
+    /// A body that is not the JSON the endpoint expects: 400, naming the field at fault.
+    public static func malformedBody(_ error: DecodingError) -> Problem {
+        .badRequest("malformed_body", describe(error))
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let joined = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
             return joined.isEmpty ? "body" : joined

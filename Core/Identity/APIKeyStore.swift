@@ -46,16 +46,19 @@ public enum APIKeyStore {
         return keys
     }
 
-    /// The key's id and permissions if it is live; records its use.
+    /// The key's id and permissions if it is live. Its use is recorded at most once a minute, so a
+    /// busy integration does not turn every read into a write contending for the key's row.
     static func authenticate(_ token: OpaqueToken, in tx: TenantTransaction) async throws -> (UUID, Set<Permission>)? {
-        guard let (id, permissions) = try await tx.first(
+        guard let (id, permissions, recentlyUsed) = try await tx.first(
             """
-            UPDATE api_keys SET last_used_at = now()
+            SELECT id, permissions, COALESCE(last_used_at > now() - interval '1 minute', false) FROM api_keys
             WHERE tenant_id = \(tx.tenantID) AND key_hash = \(token.hash) AND revoked_at IS NULL
               AND (expires_at IS NULL OR expires_at > now())
-            RETURNING id, permissions
-            """, as: (UUID, [String]).self)
+            """, as: (UUID, [String], Bool).self)
         else { return nil }
+        if !recentlyUsed {
+            try await tx.query("UPDATE api_keys SET last_used_at = now() WHERE tenant_id = \(tx.tenantID) AND id = \(id)")
+        }
         return (id, Set(permissions.map(Permission.init(rawValue:))))
     }
 

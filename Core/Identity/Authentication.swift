@@ -40,7 +40,7 @@ public struct Authentication: Sendable {
             if let tenant { try await database.withTenant(.single(tenant.id)) { try await UserStore.credentials(email: email, tenantID: tenant.id, in: $0) } }
             else { nil }
         // Verify against a decoy when there is no such user, so both paths cost the same.
-        let passwordOK = try await hasher.verify(password, hash: found?.1 ?? PasswordHasher.decoyHash)
+        let passwordOK = try await hasher.verify(password, hash: found?.1 ?? hasher.decoyHash)
         guard let tenant, let (user, _) = found, passwordOK else {
             try await database.withPlatform { try await throttle.recordFailure(accountKey: accountKey, addressKey: addressKey, in: $0) }
             throw Self.invalidCredentials

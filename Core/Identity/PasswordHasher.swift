@@ -5,8 +5,14 @@ import NIOPosix
 /// must never stall an event loop.
 public struct PasswordHasher: Sendable {
     public let cost: UInt8
+    /// A valid hash of a random password at the same cost, verified against when the account
+    /// does not exist, so that a failed login takes the same time either way (no enumeration).
+    public let decoyHash: String
 
-    public init(cost: UInt8 = 11) { self.cost = cost }
+    public init(cost: UInt8 = 11) {
+        self.cost = cost
+        self.decoyHash = Bcrypt.hash("decoy-\(UInt64.random(in: 0...UInt64.max))", cost: cost)
+    }
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
@@ -16,10 +22,6 @@ public struct PasswordHasher: Sendable {
     public func verify(_ password: String, hash: String) async throws -> Bool {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
-
-    /// A valid hash of a random password, verified against when the account does not exist so
-    /// that a failed login takes the same time either way (no account enumeration by timing).
-    public static let decoyHash = Bcrypt.hash("decoy-\(UInt64.random(in: 0...UInt64.max))", cost: 11)
 
     /// Password rules, checked where a password is set.
     public static func validate(_ password: String) -> String? {
