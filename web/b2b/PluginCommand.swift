@@ -38,12 +38,9 @@ struct PluginCommand: AsyncParsableCommand {
         @Option(name: .customLong("set"), help: "A setting, key=value (repeatable)") var settings: [String] = []
 
         func run() async throws {
-            let (plugin, slug, config) = (plugin, tenant, try parseSettings(settings))
-            try await withPlatform { platform in
-                let tenant = try await platform.tenant(slug: slug)
-                let state = try await platform.enablement.enable(plugin, tenantID: tenant.id, config: config)
-                try await platform.recordOperatorAction("plugin.enable", objectType: "tenant_plugin", objectID: "\(tenant.id)/\(plugin)")
-                print("\(state.pluginID) enabled for \(slug): \(state.config)")
+            let config = try parseSettings(settings)
+            try await changePlugin(plugin, tenant: tenant, action: "enable") { platform, tenantID in
+                try await platform.enablement.enable(plugin, tenantID: tenantID, config: config)
             }
         }
     }
@@ -55,12 +52,9 @@ struct PluginCommand: AsyncParsableCommand {
         @Option(name: .customLong("set"), help: "A setting, key=value (repeatable)") var settings: [String] = []
 
         func run() async throws {
-            let (plugin, slug, config) = (plugin, tenant, try parseSettings(settings))
-            try await withPlatform { platform in
-                let tenant = try await platform.tenant(slug: slug)
-                let state = try await platform.enablement.configure(plugin, tenantID: tenant.id, config: config)
-                try await platform.recordOperatorAction("plugin.configure", objectType: "tenant_plugin", objectID: "\(tenant.id)/\(plugin)")
-                print("\(state.pluginID) for \(slug): \(state.config)")
+            let config = try parseSettings(settings)
+            try await changePlugin(plugin, tenant: tenant, action: "configure") { platform, tenantID in
+                try await platform.enablement.configure(plugin, tenantID: tenantID, config: config)
             }
         }
     }
@@ -71,14 +65,24 @@ struct PluginCommand: AsyncParsableCommand {
         @Option(help: "Tenant slug") var tenant: String
 
         func run() async throws {
-            let (plugin, slug) = (plugin, tenant)
-            try await withPlatform { platform in
-                let tenant = try await platform.tenant(slug: slug)
-                _ = try await platform.enablement.disable(plugin, tenantID: tenant.id)
-                try await platform.recordOperatorAction("plugin.disable", objectType: "tenant_plugin", objectID: "\(tenant.id)/\(plugin)")
-                print("\(plugin) disabled for \(slug)")
+            try await changePlugin(plugin, tenant: tenant, action: "disable") { platform, tenantID in
+                try await platform.enablement.disable(plugin, tenantID: tenantID)
             }
         }
+    }
+}
+
+/// Runs one plugin change for the tenant with this slug, records it in the operator's audit log
+/// and prints the resulting state.
+func changePlugin(
+    _ plugin: String, tenant slug: String, action: String,
+    _ change: @escaping @Sendable (Platform, UUID) async throws -> TenantPluginStore.Enablement
+) async throws {
+    try await withPlatform { platform in
+        let tenant = try await platform.tenant(slug: slug)
+        let state = try await change(platform, tenant.id)
+        try await platform.recordOperatorAction("plugin.\(action)", objectType: "tenant_plugin", objectID: "\(tenant.id)/\(plugin)")
+        print("\(state.pluginID) for \(slug): \(state.enabled ? "enabled" : "disabled"), settings \(state.config)")
     }
 }
 
