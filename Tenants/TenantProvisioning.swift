@@ -69,13 +69,19 @@ public struct TenantProvisioning: Sendable {
     public func create(_ prepared: PreparedTenant, in tx: TenantTransaction) async throws -> Tenant {
         precondition(tx.tenantID == prepared.id, "create runs in the new tenant's own scope")
         let request = prepared.request
-        guard let (createdAt) = try await tx.first(
-            """
-            INSERT INTO tenants (id, parent_id, slug, name, kind)
-            VALUES (\(prepared.id), \(request.parentID), \(request.slug), \(request.name), \(prepared.kind.rawValue))
-            RETURNING created_at
-            """, as: Date.self)
-        else { throw Problem.notFound("Tenant") }
+        let inserted: Date?
+        do {
+            inserted = try await tx.first(
+                """
+                INSERT INTO tenants (id, parent_id, slug, name, kind)
+                VALUES (\(prepared.id), \(request.parentID), \(request.slug), \(request.name), \(prepared.kind.rawValue))
+                RETURNING created_at
+                """, as: Date.self)
+        } catch where error.sqlState == "23505" {
+            // Two creations of one slug raced past `prepare`; the constraint decides.
+            throw Problem.conflict("slug_taken", "The slug '\(request.slug)' is already in use.")
+        }
+        guard let createdAt = inserted else { throw Problem.notFound("Tenant") }
         if let admin = request.admin, let passwordHash = prepared.passwordHash {
             _ = try await UserStore.create(
                 tenantID: prepared.id, email: admin.email, displayName: admin.displayName, passwordHash: passwordHash,

@@ -65,7 +65,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         if let psql = error as? PSQLError {
             switch psql.code {
             case .server:
-                let state = psql.serverInfo?[.sqlState] ?? ""
+                let state = error.sqlState ?? ""
                 switch state {
                 case "23505": return .conflict("duplicate", "A record with the same unique values already exists.")
                 case "23503": return .conflict("reference_missing", "A referenced record does not exist or is still in use.")
