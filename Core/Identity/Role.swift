@@ -28,13 +28,37 @@ public enum Role: String, Hashable, Sendable, Codable, CaseIterable, CustomStrin
                 .usersRead, .usersWrite, .auditRead, .apiKeysManage,
             ])
         case .groupAdmin:
-            return everyone.union([.subsidiariesRead, .usersRead, .usersWrite, .apiKeysManage, .auditRead])
+            return everyone.union([
+                .subsidiariesRead, .usersRead, .usersWrite, .apiKeysManage, .auditRead,
+                .catalogRead, .inventoryRead, .dealersRead, .ordersRead, .eventsRead,
+            ])
         case .tenantAdmin:
-            return everyone.union([.usersRead, .usersWrite, .apiKeysManage, .auditRead])
+            return everyone.union([
+                .usersRead, .usersWrite, .apiKeysManage, .auditRead,
+                .catalogRead, .catalogWrite, .inventoryRead, .inventoryWrite, .dealersRead, .dealersWrite,
+                .ordersRead, .ordersPlace, .ordersManage, .ordersShip, .ordersApprove, .commerceSettings,
+                .webhooksManage, .eventsRead,
+            ])
+        case .sales:
+            return everyone.union([
+                .catalogRead, .inventoryRead, .dealersRead, .dealersWrite, .ordersRead, .ordersPlace, .ordersManage,
+                .ordersApprove, .eventsRead,
+            ])
+        case .purchasing:
+            return everyone.union([.catalogRead, .catalogWrite, .inventoryRead, .inventoryWrite])
+        case .warehouse:
+            return everyone.union([.catalogRead, .inventoryRead, .inventoryWrite, .ordersRead, .ordersShip, .eventsRead])
         case .finance:
-            return everyone.union([.auditRead])
-        default:
-            return everyone
+            return everyone.union([.auditRead, .catalogRead, .dealersRead, .ordersRead, .ordersApprove, .eventsRead])
+        case .dealerAdmin:
+            return everyone.union([.catalogRead, .inventoryRead, .ordersRead, .ordersPlace, .eventsRead])
+        case .dealerBuyer:
+            return everyone.union([.catalogRead, .inventoryRead, .ordersRead, .ordersPlace])
+        case .supplierUser:
+            return everyone.union([.catalogRead, .inventoryRead])
         }
     }
+
+    /// Roles whose users act for one dealer and see only that dealer's data.
+    public var isDealerRole: Bool { self == .dealerAdmin || self == .dealerBuyer }
 }

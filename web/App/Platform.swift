@@ -49,6 +49,7 @@ public struct Platform: Sendable {
     /// (a plugin upgraded in this release may bring new ones).
     public func migrate() async throws {
         try await migrator.apply(KernelSchema.migrations, for: KernelSchema.component)
+        try await migrator.apply(CommerceSchema.migrations, for: CommerceSchema.component)
         let enabledSomewhere = try await ownerEnabledPlugins()
         for plugin in registry.plugins where enabledSomewhere.contains(plugin.id) {
             try await migrator.apply(plugin.migrations, for: PluginEnablement.migrationComponent(plugin.id))

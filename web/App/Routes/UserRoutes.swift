@@ -161,17 +161,9 @@ struct UserRoutes {
 
 /// The opaque cursor of the user list: the last (email, id) seen, base64url-encoded.
 enum UserCursor {
-    static func encode(_ user: User) -> String {
-        Data("\(user.email)\n\(user.id.uuidString)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-    }
-
+    static func encode(_ user: User) -> String { Cursor.encode(key: user.email, id: user.id) }
     static func decode(_ text: String) throws -> (email: String, id: UUID) {
-        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard text.count <= 400, let data = Data(base64Encoded: base64),
-            let parts = String(data: data, encoding: .utf8)?.split(separator: "\n", omittingEmptySubsequences: false),
-            parts.count == 2, let id = UUID(uuidString: String(parts[1]))
-        else { throw Problem.validation(field: "cursor", "must be a nextCursor from a previous page") }
-        return (String(parts[0]), id)
+        let (email, id) = try Cursor.decode(text)
+        return (email, id)
     }
 }
