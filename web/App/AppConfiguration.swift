@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var logLevel: String
     /// Behind nginx, the client's address comes from `X-Forwarded-For` (for login throttling).
     public var trustForwardedFor: Bool
+    /// Outbox dispatch, webhook retries and live streams.
+    public var events = EventSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseSettings = .init(), redis: RedisClient.Settings = .init(),
@@ -34,11 +36,13 @@ public struct AppConfiguration: Sendable {
         }
         let port = env["B2B_HTTP_PORT"].map { Int($0) } ?? 8080
         guard let port, (1...65535).contains(port) else { throw ConfigurationError("B2B_HTTP_PORT must be a port number") }
-        return AppConfiguration(
+        var configuration = AppConfiguration(
             host: env["B2B_HTTP_HOST"] ?? "127.0.0.1", port: port, database: .fromEnvironment(env),
             redis: .fromEnvironment(env), tokenSecret: secret,
             bcryptCost: env["B2B_BCRYPT_COST"].flatMap(UInt8.init) ?? 11, logLevel: env["B2B_LOG_LEVEL"] ?? "info",
             trustForwardedFor: env["B2B_TRUST_FORWARDED_FOR"] == "1")
+        configuration.events = .fromEnvironment(env)
+        return configuration
     }
 }
 

@@ -36,6 +36,8 @@ public func buildRouteTable(platform: Platform) -> RouteTable {
     AuditRoutes(platform: platform).register(table)
     TenantPluginRoutes(platform: platform).register(table)
     PlatformRoutes(platform: platform).register(table)
+    EventRoutes(platform: platform).register(table)
+    WebhookRoutes(platform: platform).register(table)
     for plugin in platform.registry.plugins {
         plugin.routes(PluginRoutes(table: table, pluginID: plugin.id))
     }
@@ -66,6 +68,7 @@ public func buildApplication(platform: Platform) -> some ApplicationProtocol {
         services: [
             platform.appClient, platform.ownerClient,
             InvalidationSubscriber(cache: platform.cache, settings: platform.configuration.redis, logger: platform.logger),
+            platform.events,
         ],
         logger: platform.logger)
     app.beforeServerStarts {

@@ -24,6 +24,8 @@ public struct Platform: Sendable {
     public let hasher: PasswordHasher
     public let provisioning: TenantProvisioning
     public let enablement: PluginEnablement
+    /// Works off the outbox (handlers, webhooks) and wakes live streams; a service of the server.
+    public let events: EventDispatcher
 
     public init(configuration: AppConfiguration, plugins: [any Plugin], logger: Logger) async throws {
         self.configuration = configuration
@@ -43,6 +45,8 @@ public struct Platform: Sendable {
         authentication = Authentication(database: database, authenticator: authenticator, hasher: hasher)
         provisioning = TenantProvisioning(database: database, directory: directory, hasher: hasher)
         enablement = PluginEnablement(registry: registry, database: database, store: pluginStore, migrator: migrator)
+        events = EventDispatcher(database: database, directory: directory, registry: registry, pluginStore: pluginStore,
+                                 settings: configuration.events, logger: logger)
     }
 
     /// Applies the kernel's migrations and those of every plugin some tenant has enabled

@@ -53,6 +53,20 @@ enum APISchemas {
             "roles": .array(.string(enumValues: roleNames)), "permissions": .array(.text), "scope": .array(.uuid),
             "user": .nullable(.ref("User")),
         ], required: ["kind", "id", "tenant", "roles", "permissions", "scope"]),
+        "Event": .object([
+            "seq": .integer(minimum: 1), "id": .uuid, "tenantID": .uuid, "type": .text, "occurredAt": .dateTime,
+            "payload": .object([:], additional: true), "dealerID": .nullable(.uuid),
+        ], required: ["seq", "id", "tenantID", "type", "occurredAt", "payload"]),
+        "Webhook": .object([
+            "id": .uuid, "url": .text, "eventTypes": .array(.text), "status": .string(enumValues: ["active", "disabled"]),
+            "createdAt": .dateTime,
+        ], required: ["id", "url", "eventTypes", "status", "createdAt"]),
+        "WebhookDelivery": .object([
+            "id": .uuid, "webhookID": .uuid, "eventID": .uuid, "eventSeq": .integer(minimum: 1), "eventType": .text,
+            "status": .string(enumValues: ["pending", "delivered", "dead"]), "attempts": .integer(minimum: 0),
+            "nextAttemptAt": .nullable(.dateTime), "lastStatus": .nullable(.integer()), "lastError": .nullable(.text),
+            "deliveredAt": .nullable(.dateTime), "createdAt": .dateTime,
+        ], required: ["id", "webhookID", "eventID", "eventSeq", "eventType", "status", "attempts", "createdAt"]),
         "Problem": .object([
             "type": .text, "title": .text, "status": .integer(minimum: 400, maximum: 599), "detail": .text, "code": .text,
             "instance": .text, "requestId": .text,
