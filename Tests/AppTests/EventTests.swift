@@ -256,10 +256,11 @@ struct EventTests {
         }
     }
 
-    @Test("the live stream carries only what the caller may see")
+    @Test("the live stream carries only what the caller may see, and ends when the server shuts down")
     func liveStreamVisibility() async throws {
         let platform = try await TestPlatform.make()
-        try await buildApplication(platform: platform).test(.live) { client in
+        let started = ContinuousClock.now
+        let idle = try await buildApplication(platform: platform).test(.live) { client in
             let port = try #require(client.port)
             let a = try await TenantFixture.make(platform, prefix: "sse-a")
             let b = try await TenantFixture.make(platform, prefix: "sse-b")
@@ -269,7 +270,11 @@ struct EventTests {
             let own = try await append(platform, b.tenant.id, "order.placed", ["orderID": "B"])
             let text = try await read(stream.body, until: { $0.contains(own.uuidString) }, timeout: .seconds(15))
             #expect(text.contains(own.uuidString) && !text.contains(foreign.uuidString))
+            // A client that stays connected must not hold up shutdown for the stream's lifetime.
+            return try await openStream(port: port, token: tokenB)
         }
+        #expect(idle.status == .ok)
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }
 

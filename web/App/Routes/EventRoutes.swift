@@ -51,72 +51,18 @@ struct EventRoutes {
                 start = try await EventFeed.latestSeq(in: scope.tx)
             }
             let stream = EventStream(
-                platform: platform, tenantID: scope.tenantID, viewer: viewer,
-                type: scope.query("type").flatMap { $0.isEmpty ? nil : $0 }, after: start)
-            // Subscribe now, before the request's transaction ends, so no commit falls in between.
-            let subscription = platform.events.signals.subscribe(tenantID: scope.tenantID)
+                database: platform.database, settings: platform.configuration.events, tenantID: scope.tenantID,
+                viewer: viewer, type: scope.query("type").flatMap { $0.isEmpty ? nil : $0 }, after: start)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .xAccelBuffering: "no"],
-                body: ResponseBody { writer in
-                    defer { subscription.cancel() }
-                    try await stream.run(subscription, writer: &writer)
-                })
+                body: ResponseBody { writer in try await stream.run(signals: platform.events.signals, writer: &writer) })
         }
     }
 
     private func seq(_ text: String, field: String) throws -> Int64 {
         guard let value = Int64(text), value >= 0 else { throw Problem.validation(field: field, "must be an event seq") }
         return value
-    }
-}
-
-/// One open live stream: reads the caller's visible events after the last one sent, in its own
-/// short transactions (the request's has committed), whenever the outbox signals or every keep-alive.
-struct EventStream: Sendable {
-    let platform: Platform
-    let tenantID: UUID
-    let viewer: Viewer
-    let type: String?
-    var after: Int64
-
-    func run(_ subscription: OutboxSignals.Subscription, writer: inout any ResponseBodyWriter) async throws {
-        let settings = platform.configuration.events
-        let deadline = ContinuousClock.now + settings.streamMaxDuration
-        var after = self.after
-        try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
-        var wake = OutboxSignals.Subscription.Wake.signalled([])
-        while !Task.isCancelled, ContinuousClock.now < deadline {
-            switch wake {
-            case .closed:
-                break
-            case .timedOut:
-                // Proxies keep the connection, and a write to a vanished client fails: the stream ends.
-                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                fallthrough
-            case .signalled:
-                var page: [FeedEvent]
-                repeat {
-                    let from = after
-                    page = try await platform.database.withTenant(.single(tenantID)) { tx in
-                        try await EventFeed.list(viewer: viewer, type: type, afterSeq: from, limit: 100, in: tx)
-                    }
-                    for event in page {
-                        try await writer.write(ByteBuffer(string: Self.frame(event)))
-                        after = event.seq
-                    }
-                } while page.count == 100
-            }
-            if wake == .closed { break }
-            wake = await subscription.wait(timeout: min(settings.streamKeepAlive, deadline - ContinuousClock.now))
-        }
-        try await writer.finish(nil)
-    }
-
-    /// One SSE message; the JSON has no newlines, so one `data:` line carries it.
-    static func frame(_ event: FeedEvent) throws -> String {
-        let json = String(decoding: try JSONBody.encoder.encode(event), as: UTF8.self)
-        return "id: \(event.seq)\nevent: \(event.type)\ndata: \(json)\n\n"
     }
 }
 
