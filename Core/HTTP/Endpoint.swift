@@ -35,6 +35,9 @@ public struct Endpoint: Sendable {
     public var successStatus: HTTPResponse.Status
     /// The plugin that owns the route, if any: it answers only for tenants that enabled the plugin.
     public var pluginID: String?
+    /// Media types of the bodies, for the OpenAPI document (CSV imports and exports differ).
+    public var requestMediaType = "application/json"
+    public var responseMediaType = "application/json"
 
     public init(
         _ method: HTTPRequest.Method, _ path: String, operationID: String, summary: String, tag: String,

@@ -23,6 +23,21 @@ public struct RequestScope: Sendable {
         try await JSONBody.decode(type, from: request, limit: maxBodySize)
     }
 
+    /// The body as UTF-8 text (CSV uploads), within the body size limit.
+    public func text() async throws -> String {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodySize)
+        } catch {
+            throw Problem(.contentTooLarge, code: "payload_too_large", title: "Payload too large",
+                          detail: "The body may be at most \(maxBodySize) bytes.")
+        }
+        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes), !text.isEmpty else {
+            throw Problem.badRequest("missing_body", "A UTF-8 text body is required.")
+        }
+        return text
+    }
+
     public func parameter(_ name: String) throws -> String {
         guard let value = parameters.get(name) else { throw Problem.badRequest("missing_parameter", "\(name) is required.") }
         return value

@@ -34,7 +34,7 @@ enum OpenAPIDocument {
                 // PUT enabling a plugin may omit the body; everything else that declares one needs it.
                 operation["requestBody"] = [
                     "required": endpoint.method != .put,
-                    "content": ["application/json": ["schema": body.json]],
+                    "content": [endpoint.requestMediaType: ["schema": body.json]],
                 ]
             }
             var success: [String: Any] = ["description": endpoint.successStatus.reasonPhrase]
@@ -55,7 +55,7 @@ enum OpenAPIDocument {
             "servers": [["url": "/"]],
             "paths": paths,
             "components": [
-                "schemas": APISchemas.components.mapValues(\.json),
+                "schemas": APISchemas.components.merging(CommerceSchemas.components) { kernel, _ in kernel }.mapValues(\.json),
                 "securitySchemes": [
                     "bearerAuth": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"],
                     "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
@@ -66,6 +66,6 @@ enum OpenAPIDocument {
     }
 
     private static func mediaType(_ endpoint: Endpoint) -> String {
-        endpoint.operationID == "system.metrics" ? "text/plain" : "application/json"
+        endpoint.operationID == "system.metrics" ? "text/plain" : endpoint.responseMediaType
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The one way a price is computed, for catalog pages, carts and orders alike, so the price a
+/// dealer sees is the price it pays. A quote starts from list prices and passes through the
+/// pricing stages of the plugins the tenant enabled, in ascending `order` (ties by plugin id, so
+/// the order is fixed); every change a stage makes is an adjustment naming its plugin, rule and
+/// reason. Without plugins, list prices apply.
+public struct PricingPipeline: Sendable {
+    public let registry: PluginRegistry
+    public let plugins: TenantPluginStore
+
+    public init(registry: PluginRegistry, plugins: TenantPluginStore) {
+        self.registry = registry
+        self.plugins = plugins
+    }
+
+    /// A quote for `dealerID` buying these SKUs (quantities > 0), with each line explained.
+    /// SKUs must exist; callers validate status and quantities first.
+    public func quote(dealerID: UUID, lines: [(skuID: UUID, quantity: Int64)], in tx: TenantTransaction) async throws -> PriceQuote {
+        let skus = Dictionary(uniqueKeysWithValues: try await CatalogStore.skus(lines.map(\.skuID), in: tx).map { ($0.id, $0) })
+        let currency = skus.values.first?.currency ?? "CNY"
+        var quote = PriceQuote(buyerID: dealerID, currency: currency, lines: try lines.map { line in
+            guard let sku = skus[line.skuID] else { throw Problem.validation(field: "skuID", "no SKU \(line.skuID)") }
+            return PriceQuote.Line(skuID: sku.id, quantity: line.quantity, listUnitPriceMinor: sku.listPriceMinor)
+        })
+        for (stage, pluginID, config) in try await stages(in: tx) {
+            try await stage.apply(to: &quote, in: tx, config: config)
+            try Self.verify(quote, after: pluginID)
+        }
+        return quote
+    }
+
+    /// The refusals of every enabled plugin's order checks (empty: the order may be placed).
+    public func refusals(for draft: OrderDraft, in tx: TenantTransaction) async throws -> [OrderRefusal] {
+        var refusals: [OrderRefusal] = []
+        for enablement in try await plugins.all(in: tx) where enablement.enabled {
+            for check in registry.plugin(enablement.pluginID)?.orderChecks ?? [] {
+                refusals += try await check.check(draft, in: tx, config: enablement.config)
+            }
+        }
+        return refusals
+    }
+
+    func stages(in tx: TenantTransaction) async throws -> [(any PricingStage, String, [String: ConfigValue])] {
+        var stages: [(any PricingStage, String, [String: ConfigValue])] = []
+        for enablement in try await plugins.all(in: tx) where enablement.enabled {
+            for stage in registry.plugin(enablement.pluginID)?.pricingStages ?? [] {
+                stages.append((stage, enablement.pluginID, enablement.config))
+            }
+        }
+        return stages.sorted { ($0.0.order, $0.1) < ($1.0.order, $1.1) }
+    }
+
+    /// A stage must leave every line explained (list price plus adjustments equals the unit
+    /// price) and never below zero; a plugin that breaks this is a bug, refused loudly rather
+    /// than charged silently.
+    static func verify(_ quote: PriceQuote, after pluginID: String) throws {
+        for line in quote.lines {
+            let explained = line.listUnitPriceMinor + line.adjustments.reduce(0) { $0 + $1.amountMinor }
+            guard explained == line.unitPriceMinor, line.unitPriceMinor >= 0 else {
+                throw PricingError(pluginID: pluginID, skuID: line.skuID)
+            }
+        }
+    }
+}
+
+/// A pricing stage produced an unexplained or negative price.
+public struct PricingError: Error, CustomStringConvertible {
+    public let pluginID: String
+    public let skuID: UUID
+    public var description: String { "pricing stage of \(pluginID) left SKU \(skuID) with an unexplained or negative price" }
+}
+
+extension PriceQuote.Line {
+    public var totalMinor: Int64 { unitPriceMinor * quantity }
+    public var listTotalMinor: Int64 { listUnitPriceMinor * quantity }
+}
+
+extension PriceQuote {
+    public var totalMinor: Int64 { lines.reduce(0) { $0 + $1.totalMinor } }
+    public var listTotalMinor: Int64 { lines.reduce(0) { $0 + $1.listTotalMinor } }
+}
