@@ -36,6 +36,12 @@ public func buildRouteTable(platform: Platform) -> RouteTable {
     AuditRoutes(platform: platform).register(table)
     TenantPluginRoutes(platform: platform).register(table)
     PlatformRoutes(platform: platform).register(table)
+    CatalogRoutes(platform: platform).register(table)
+    InventoryRoutes(platform: platform).register(table)
+    DealerRoutes(platform: platform).register(table)
+    CommerceSettingsRoutes(platform: platform).register(table)
+    CartRoutes(platform: platform).register(table)
+    OrderRoutes(platform: platform).register(table)
     EventRoutes(platform: platform).register(table)
     WebhookRoutes(platform: platform).register(table)
     for plugin in platform.registry.plugins {

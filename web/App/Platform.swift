@@ -24,6 +24,9 @@ public struct Platform: Sendable {
     public let hasher: PasswordHasher
     public let provisioning: TenantProvisioning
     public let enablement: PluginEnablement
+    /// Prices every catalog page, cart and order through the enabled plugins' stages.
+    public let pricing: PricingPipeline
+    public let placement: OrderPlacement
     /// Works off the outbox (handlers, webhooks) and wakes live streams; a service of the server.
     public let events: EventDispatcher
 
@@ -45,6 +48,8 @@ public struct Platform: Sendable {
         authentication = Authentication(database: database, authenticator: authenticator, hasher: hasher)
         provisioning = TenantProvisioning(database: database, directory: directory, hasher: hasher)
         enablement = PluginEnablement(registry: registry, database: database, store: pluginStore, migrator: migrator)
+        pricing = PricingPipeline(registry: registry, plugins: pluginStore)
+        placement = OrderPlacement(pipeline: pricing)
         events = EventDispatcher(database: database, directory: directory, registry: registry, pluginStore: pluginStore,
                                  settings: configuration.events, logger: logger)
     }
