@@ -75,6 +75,7 @@ public func buildApplication(platform: Platform) -> some ApplicationProtocol {
             platform.appClient, platform.ownerClient,
             InvalidationSubscriber(cache: platform.cache, settings: platform.configuration.redis, logger: platform.logger),
             platform.events,
+            OverdueOrderSweeper(database: platform.database, directory: platform.directory, logger: platform.logger),
         ],
         logger: platform.logger)
     app.beforeServerStarts {

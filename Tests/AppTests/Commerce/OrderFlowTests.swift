@@ -237,4 +237,30 @@ struct OrderFlowTests {
                 .json(OrderBody.self).status == "confirmed")
         }
     }
+
+    @Test("an order not confirmed within the tenant's time raises one overdue alert")
+    func overdueAlert() async throws {
+        try await TestPlatform.withApp { client, platform in
+            let shop = try await CommerceFixture.make(client, platform, prefix: "late")
+            let buyer = try await shop.token(client, shop.eastBuyer)
+            let order = try await client.send(.post, "/api/v1/orders", raw: #"{"lines": [{"skuID": "\#(shop.pen)", "quantity": 1}]}"#, token: buyer)
+                .json(OrderBody.self)
+            let tenantID = shop.tenant.tenant.id
+            let sweeper = OverdueOrderSweeper(database: platform.database, directory: platform.directory, logger: platform.logger)
+            func alerts() async throws -> Int {
+                try await platform.database.withTenant(.single(tenantID)) { tx in
+                    try await tx.first("SELECT count(*)::int FROM outbox WHERE tenant_id = \(tx.tenantID) AND type = 'order.confirmation_overdue'",
+                                       as: Int.self) ?? 0
+                }
+            }
+            try await sweeper.sweep()
+            #expect(try await alerts() == 0, "a fresh order is not overdue (default: 24 hours)")
+            try await platform.database.withTenant(.single(tenantID)) { tx in
+                try await tx.query("UPDATE orders SET placed_at = now() - interval '25 hours' WHERE tenant_id = \(tx.tenantID) AND id = \(order.id)")
+            }
+            try await sweeper.sweep()
+            try await sweeper.sweep()
+            #expect(try await alerts() == 1, "raised once, not on every sweep")
+        }
+    }
 }
