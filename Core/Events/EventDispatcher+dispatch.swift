@@ -21,6 +21,7 @@ extension EventDispatcher {
     }
 
     private func dispatchBatch(in tx: TenantTransaction) async throws -> (claimed: Int, dispatched: Int) {
+        guard let handlers = try await enabledHandlers(in: tx) else { return (0, 0) }
         // One dispatcher per tenant at a time: handlers see a tenant's events in seq order.
         let locked = try await tx.first(
             "SELECT pg_try_advisory_xact_lock(hashtextextended('outbox:' || \(tx.tenantID.uuidString), 0))", as: Bool.self)
@@ -32,7 +33,6 @@ extension EventDispatcher {
             ORDER BY seq LIMIT \(settings.batchSize) FOR UPDATE SKIP LOCKED
             """, as: (UUID, String, String, Date, Int).self)
         guard !rows.isEmpty else { return (0, 0) }
-        let handlers = try await enabledHandlers(in: tx)
         var dispatched = 0
         for (id, type, payload, occurredAt, attempts) in rows {
             let event = DomainEvent(id: id, tenantID: tx.tenantID, type: type, occurredAt: occurredAt,
@@ -81,12 +81,21 @@ extension EventDispatcher {
         return (rows.count, dispatched)
     }
 
-    /// The event handlers of the plugins the tenant has enabled, with each plugin's settings.
+    /// The event handlers of the plugins the tenant has enabled, with each plugin's settings; nil
+    /// when the tenant enabled a plugin this server was not built with (during a rolling deploy that
+    /// adds one): its handlers would be skipped for good, so the events wait for a server that has it.
     private func enabledHandlers(in tx: TenantTransaction) async throws
-        -> [(pluginID: String, handler: any DomainEventHandler, config: [String: ConfigValue])]
+        -> [(pluginID: String, handler: any DomainEventHandler, config: [String: ConfigValue])]?
     {
-        try await pluginStore.all(in: tx).filter(\.enabled).flatMap { enablement in
-            (registry.plugin(enablement.pluginID)?.eventHandlers ?? []).map { (enablement.pluginID, $0, enablement.config) }
+        var handlers: [(pluginID: String, handler: any DomainEventHandler, config: [String: ConfigValue])] = []
+        for enablement in try await pluginStore.all(in: tx) where enablement.enabled {
+            guard let plugin = registry.plugin(enablement.pluginID) else {
+                logger.warning("events wait: the tenant enabled a plugin this server does not have",
+                               metadata: ["tenant_id": "\(tx.tenantID)", "plugin_id": "\(enablement.pluginID)"])
+                return nil
+            }
+            handlers += plugin.eventHandlers.map { (plugin.id, $0, enablement.config) }
         }
+        return handlers
     }
 }
