@@ -63,6 +63,11 @@ public enum OrderStore {
                       status: OrderStatus(rawValue: r.5) ?? .submitted, totalMinor: r.6)
     }
 
+    /// Throws "not found" unless the order exists and the viewer may see it.
+    public static func requireVisible(_ id: UUID, for viewer: Viewer, in tx: TenantTransaction) async throws {
+        _ = try await header(id, for: viewer, lock: false, in: tx)
+    }
+
     public static func order(_ id: UUID, for viewer: Viewer, in tx: TenantTransaction) async throws -> Order {
         _ = try await header(id, for: viewer, lock: false, in: tx)
         guard let h = try await tx.first(

@@ -67,6 +67,12 @@ struct CommerceFixture: Sendable {
                      penStock: Int = 500, paperStock: Int = 1000) async throws -> CommerceFixture {
         let tenant = try await TenantFixture.make(platform, prefix: prefix)
         let admin = try await client.login(tenant.tenant.slug, tenant.adminEmail).accessToken
+        return try await make(client, platform, on: tenant, admin: admin, penStock: penStock, paperStock: paperStock)
+    }
+
+    /// Sets up the shop in an existing tenant.
+    static func make(_ client: some TestClientProtocol, _ platform: Platform, on tenant: TenantFixture, admin: String,
+                     penStock: Int = 500, paperStock: Int = 1000) async throws -> CommerceFixture {
         func create(_ path: String, _ json: String) async throws -> UUID {
             let response = try await client.send(.post, path, raw: json, token: admin)
             #expect(response.status == .created, "\(path): \(String(buffer: response.body))")

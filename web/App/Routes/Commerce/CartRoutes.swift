@@ -43,8 +43,9 @@ struct CartRoutes {
             tag: "orders", access: .permission(.ordersPlace), query: [Self.dealerQuery],
             requestBody: .object(["quantity": CommerceSchemas.quantity], required: ["quantity"]), response: .ref("Cart"))
         ) { _, scope in
-            let (viewer, dealer) = try await Self.cartDealer(scope)
             let skuID = try scope.uuid("skuID", what: "SKU")
+            guard try await CatalogStore.skus([skuID], in: scope.tx).first != nil else { throw Problem.notFound("SKU") }
+            let (viewer, dealer) = try await Self.cartDealer(scope)
             let body = try await scope.decode(SetQuantity.self)
             try await CartStore.set(skuID: skuID, quantity: body.quantity, userID: scope.principal.id, dealerID: dealer.id, in: scope.tx)
             return try .json(try await cart(dealer, viewer: viewer, scope: scope))

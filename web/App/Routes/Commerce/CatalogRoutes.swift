@@ -121,7 +121,7 @@ struct CatalogRoutes {
             ]),
             response: .ref("Product"))
         ) { _, scope in
-            let id = try scope.uuid("productID", what: "Product")
+            let id = try await Self.existingProduct(scope)
             let body = try await scope.decode(CatalogStore.ProductPatch.self)
             let product = try await CatalogStore.updateProduct(id, body, actorID: scope.principal.id, in: scope.tx)
             scope.audit(objectType: "product", objectID: id.uuidString)
@@ -140,7 +140,7 @@ struct CatalogRoutes {
             .post, "/api/v1/products/{productID}/skus", operationID: "skus.create", summary: "Add a SKU to a product",
             tag: "catalog", access: .permission(.catalogWrite), requestBody: skuBody, response: .ref("SKU"), successStatus: .created)
         ) { _, scope in
-            let id = try scope.uuid("productID", what: "Product")
+            let id = try await Self.existingProduct(scope)
             let body = try await scope.decode(CatalogStore.NewSKU.self)
             let sku = try await CatalogStore.addSKU(body, productID: id, actorID: scope.principal.id, in: scope.tx)
             scope.audit(objectType: "sku", objectID: sku.id.uuidString, details: ["code": sku.code])
@@ -158,6 +158,7 @@ struct CatalogRoutes {
             response: .ref("SKU"))
         ) { _, scope in
             let id = try scope.uuid("skuID", what: "SKU")
+            guard try await CatalogStore.skus([id], in: scope.tx).first != nil else { throw Problem.notFound("SKU") }
             let body = try await scope.decode(CatalogStore.SKUPatch.self)
             let sku = try await CatalogStore.updateSKU(id, body, actorID: scope.principal.id, in: scope.tx)
             scope.audit(objectType: "sku", objectID: id.uuidString)
@@ -181,6 +182,13 @@ struct CatalogRoutes {
             let quote = try await platform.pricing.quote(dealerID: dealer, lines: lines.map { ($0.sku.id, $0.quantity) }, in: scope.tx)
             return try .json(QuoteBody(quote))
         }
+    }
+
+    /// The path's product, checked before the body is read (another tenant's id is simply not found).
+    static func existingProduct(_ scope: RequestScope) async throws -> UUID {
+        let id = try scope.uuid("productID", what: "Product")
+        guard try await CatalogStore.product(id, in: scope.tx) != nil else { throw Problem.notFound("Product") }
+        return id
     }
 
     /// `attr=颜色:黑色,size:A4` → ["颜色": "黑色", "size": "A4"].

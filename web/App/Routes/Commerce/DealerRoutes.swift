@@ -111,6 +111,7 @@ struct DealerRoutes {
         ) { _, scope in
             try Self.requireHeadquarters(scope)
             let userID = try scope.uuid("userID", what: "User")
+            guard try await UserStore.find(userID, tenantID: scope.tenantID, in: scope.tx) != nil else { throw Problem.notFound("User") }
             let body = try await scope.decode(RegionAssignment.self)
             try await DealerStore.assignRegions(Array(Set(body.regionIDs)), toUser: userID, in: scope.tx)
             scope.audit(objectType: "user", objectID: userID.uuidString, details: ["regions": String(body.regionIDs.count)])

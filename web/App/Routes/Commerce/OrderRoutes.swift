@@ -133,7 +133,7 @@ struct OrderRoutes {
             requestBody: .object(["apply": .boolean], required: ["apply"]), response: .ref("Order"))
         ) { _, scope in
             let viewer = try await Viewer.of(scope.principal, in: scope.tx)
-            let id = try Self.orderID(scope)
+            let id = try await Self.visibleOrder(scope, viewer)
             let changeID = try scope.uuid("changeRequestID", what: "Change request")
             let body = try await scope.decode(ChangeDecision.self)
             try await OrderWorkflow(scope.principal).decideChange(id, changeID: changeID, apply: body.apply, viewer: viewer, in: scope.tx)
@@ -166,7 +166,7 @@ struct OrderRoutes {
             access: .permission(permission), requestBody: requestBody, response: .ref("Order"))
         ) { _, scope in
             let viewer = try await Viewer.of(scope.principal, in: scope.tx)
-            let id = try Self.orderID(scope)
+            let id = try await Self.visibleOrder(scope, viewer)
             try await body(OrderWorkflow(scope.principal), id, viewer, scope)
             scope.audit(objectType: "order", objectID: id.uuidString, details: ["action": name])
             return try .json(try await OrderStore.order(id, for: viewer, in: scope.tx))
@@ -174,6 +174,13 @@ struct OrderRoutes {
     }
 
     static func orderID(_ scope: RequestScope) throws -> UUID { try scope.uuid("orderID", what: "Order") }
+
+    /// The path's order if the caller may see it, checked before the body is read.
+    static func visibleOrder(_ scope: RequestScope, _ viewer: Viewer) async throws -> UUID {
+        let id = try orderID(scope)
+        try await OrderStore.requireVisible(id, for: viewer, in: scope.tx)
+        return id
+    }
 
     /// 201 for a new order; 200 with `Idempotent-Replayed: true` for a retried request.
     static func placed(_ order: Order, replayed: Bool) throws -> Response {
