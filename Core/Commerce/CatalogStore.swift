@@ -17,6 +17,21 @@ public enum CatalogStore {
         public var status: CatalogStatus?
         public var lowStockThreshold: Int?
         public var attributes: [String: String]?
+        public init(code: String, name: String? = nil, unit: String? = nil, packSize: Int? = nil, minOrderQty: Int? = nil,
+                    orderStep: Int? = nil, listPriceMinor: Int64, currency: String? = nil, status: CatalogStatus? = nil,
+                    lowStockThreshold: Int? = nil, attributes: [String: String]? = nil) {
+            self.code = code
+            self.name = name
+            self.unit = unit
+            self.packSize = packSize
+            self.minOrderQty = minOrderQty
+            self.orderStep = orderStep
+            self.listPriceMinor = listPriceMinor
+            self.currency = currency
+            self.status = status
+            self.lowStockThreshold = lowStockThreshold
+            self.attributes = attributes
+        }
     }
 
     public struct SKUPatch: Codable, Sendable {
@@ -42,6 +57,20 @@ public enum CatalogStore {
         public var images: [String]?
         public var status: CatalogStatus?
         public var skus: [NewSKU]?
+        public init(code: String, nameZh: String, nameEn: String? = nil, description: String? = nil, brand: String? = nil,
+                    categoryID: UUID? = nil, attributes: [String: String]? = nil, images: [String]? = nil, status: CatalogStatus? = nil,
+                    skus: [NewSKU]? = nil) {
+            self.code = code
+            self.nameZh = nameZh
+            self.nameEn = nameEn
+            self.description = description
+            self.brand = brand
+            self.categoryID = categoryID
+            self.attributes = attributes
+            self.images = images
+            self.status = status
+            self.skus = skus
+        }
     }
 
     public struct ProductPatch: Codable, Sendable {

@@ -3,7 +3,7 @@ import Foundation
 import Tenants
 
 /// Demo data for `b2b seed --demo`: the operator's tenant, a group enterprise with two
-/// subsidiaries, and users of every role. Safe to run again: what exists is left as it is.
+/// subsidiaries, users of every role, and a stationery shop in each subsidiary. Safe to run again: what exists is left as it is.
 public struct DemoSeed: Sendable {
     public static let password = "Demo#2026pass"
 
@@ -35,6 +35,7 @@ public struct DemoSeed: Sendable {
                 ("dealer@\(slug).example", "经销商采购员", [.dealerBuyer]),
                 ("supplier@\(slug).example", "供应商", [.supplierUser]),
             ])
+            try await DemoCommerceSeed(platform: platform).run(tenantID: subsidiary.id, slug: slug)
         }
         return logins
     }
