@@ -42,6 +42,7 @@ public func buildRouteTable(platform: Platform) -> RouteTable {
     CommerceSettingsRoutes(platform: platform).register(table)
     CartRoutes(platform: platform).register(table)
     OrderRoutes(platform: platform).register(table)
+    BulkRoutes(platform: platform).register(table)
     EventRoutes(platform: platform).register(table)
     WebhookRoutes(platform: platform).register(table)
     for plugin in platform.registry.plugins {
