@@ -16,14 +16,14 @@ public enum CatalogValidation {
         return (1...200).contains(trimmed.count) ? [] : [.init(field: field, message: "1-200 characters")]
     }
 
-    public static func optionalName(_ value: String?, field: String) -> [Problem.FieldError] {
+    public static func optionalName(_ value: String?, field: String, max: Int = 200) -> [Problem.FieldError] {
         guard let value, !value.isEmpty else { return [] }
-        return value.count <= 200 ? [] : [.init(field: field, message: "at most 200 characters")]
+        return value.count <= max ? [] : [.init(field: field, message: "at most \(max) characters")]
     }
 
     public static func product(_ input: CatalogStore.NewProduct) -> [Problem.FieldError] {
         var errors = code(input.code, field: "code") + name(input.nameZh, field: "nameZh")
-        errors += optionalName(input.nameEn, field: "nameEn") + optionalName(input.brand, field: "brand")
+        errors += optionalName(input.nameEn, field: "nameEn") + optionalName(input.brand, field: "brand", max: 100)
         errors += details(description: input.description, attributes: input.attributes, images: input.images)
         if let skus = input.skus, skus.count > 200 { errors.append(.init(field: "skus", message: "at most 200 SKUs per product")) }
         let codes = (input.skus ?? []).map(\.code)
@@ -33,7 +33,7 @@ public enum CatalogValidation {
 
     public static func patch(_ patch: CatalogStore.ProductPatch) -> [Problem.FieldError] {
         var errors = patch.nameZh.map { name($0, field: "nameZh") } ?? []
-        errors += optionalName(patch.nameEn, field: "nameEn") + optionalName(patch.brand, field: "brand")
+        errors += optionalName(patch.nameEn, field: "nameEn") + optionalName(patch.brand, field: "brand", max: 100)
         errors += details(description: patch.description, attributes: patch.attributes, images: patch.images)
         return errors
     }

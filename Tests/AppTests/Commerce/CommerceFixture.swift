@@ -20,7 +20,7 @@ extension TestClientProtocol {
 /// Decodes just the `id` of a created object.
 struct Created: Decodable { var id: UUID }
 
-struct ProductBody: Decodable { struct SKU: Decodable { var id: UUID; var code: String }; var id: UUID; var skus: [SKU] }
+struct ProductBody: Decodable { struct SKU: Decodable { var id: UUID; var code: String }; var id: UUID; var code: String; var skus: [SKU] }
 
 struct OrderBody: Decodable {
     struct Line: Decodable {
