@@ -60,7 +60,7 @@ public struct APIRouteMounter: Sendable {
             }
             let note = AuditNote()
             let scope = RequestScope(principal: principal, tx: tx, request: request, parameters: context.parameters,
-                                     logger: logger, requestID: context.id, maxBodySize: context.maxUploadSize, auditNote: note)
+                                     logger: logger, requestID: context.id, maxBodySize: endpoint.maxBodySize ?? context.maxUploadSize, auditNote: note)
             let response = try await handler(request, scope)
             if endpoint.isStateChanging, (200..<300).contains(response.status.code) {
                 let noted = note.value

@@ -38,6 +38,8 @@ public struct Endpoint: Sendable {
     /// Media types of the bodies, for the OpenAPI document (CSV imports and exports differ).
     public var requestMediaType = "application/json"
     public var responseMediaType = "application/json"
+    /// The largest body this endpoint reads; nil for the server's default (1 MiB). CSV imports raise it.
+    public var maxBodySize: Int?
 
     public init(
         _ method: HTTPRequest.Method, _ path: String, operationID: String, summary: String, tag: String,
