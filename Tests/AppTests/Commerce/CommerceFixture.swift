@@ -86,7 +86,14 @@ struct CommerceFixture: Sendable {
         let eastDealer = try await create("/api/v1/dealers", #"{"code": "D-HZ", "name": "杭州文具批发", "regionID": "\#(hangzhou)", "tier": "gold"}"#)
         let westDealer = try await create("/api/v1/dealers", #"{"code": "D-CD", "name": "成都办公用品", "regionID": "\#(west)"}"#)
 
-        func user(_ roles: [Role]) async throws -> User { try await tenant.addUser(platform, roles: roles) }
+        func user(_ roles: [Role]) async throws -> User {
+            let email = "\(roles[0].rawValue)-\(UUID().uuidString.prefix(6).lowercased())@\(tenant.tenant.slug).test"
+            let response = try await client.send(.post, "/api/v1/users", raw: """
+                {"email": "\(email)", "displayName": "用户", "password": "\(TestPlatform.password)", "roles": ["\(roles[0].rawValue)"]}
+                """, token: admin)
+            #expect(response.status == .created, "user: \(String(buffer: response.body))")
+            return try response.json(User.self)
+        }
         let eastBuyer = try await user([.dealerBuyer]), westBuyer = try await user([.dealerBuyer]), manager = try await user([.sales])
         for (dealer, buyer) in [(eastDealer, eastBuyer), (westDealer, westBuyer)] {
             let link = try await client.send(.put, "/api/v1/dealers/\(dealer)/users/\(buyer.id)", raw: "", token: admin)

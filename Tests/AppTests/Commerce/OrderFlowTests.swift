@@ -18,7 +18,17 @@ struct OrderFlowTests {
     @Test("a new tenant trades through the HTTP API only: cart, checkout, confirm, partial shipments, delivery, return")
     func endToEnd() async throws {
         try await TestPlatform.withApp { client, platform in
-            let shop = try await CommerceFixture.make(client, platform)
+            // The operator creates the tenant through the API; everything after is the tenant's own API calls.
+            _ = try await OperatorFixture.ensure(platform)
+            let operatorToken = try await client.login(OperatorFixture.slug, OperatorFixture.email).accessToken
+            let slug = TestPlatform.slug("brand")
+            let created = try await client.send(.post, "/api/v1/platform/tenants", raw: """
+                {"slug": "\(slug)", "name": "晨星文具 Morning Star", "admin": {"email": "boss@\(slug).test", "displayName": "老板", "password": "\(TestPlatform.password)"}}
+                """, token: operatorToken)
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            let tenant = TenantFixture(tenant: try created.json(Tenant.self), adminEmail: "boss@\(slug).test")
+            let shop = try await CommerceFixture.make(client, platform, on: tenant,
+                                                      admin: try await client.login(slug, tenant.adminEmail).accessToken)
             let buyer = try await shop.token(client, shop.eastBuyer)
 
             // The buyer finds the pen by its Chinese name and by a code prefix.
