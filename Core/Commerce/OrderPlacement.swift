@@ -38,7 +38,11 @@ public struct OrderPlacement: Sendable {
     }
 
     public let pipeline: PricingPipeline
-    public init(pipeline: PricingPipeline) { self.pipeline = pipeline }
+    public let settings: CommerceSettingsStore
+    public init(pipeline: PricingPipeline, settings: CommerceSettingsStore) {
+        self.pipeline = pipeline
+        self.settings = settings
+    }
 
     /// Returns the order and whether it was an idempotent replay of an earlier request.
     public func place(
@@ -64,7 +68,7 @@ public struct OrderPlacement: Sendable {
         }
         if let note = request.note, note.count > 1000 { throw Problem.validation(field: "note", "at most 1000 characters") }
         let lines = try await Self.validate(request.lines, in: tx)
-        let quote = try await pipeline.quote(dealerID: dealer.id, lines: lines.map { ($0.sku.id, $0.quantity) }, in: tx)
+        let quote = try await pipeline.quote(dealerID: dealer.id, lines: lines.map { ($0.sku.id, $0.quantity) }, skus: lines.map(\.sku), in: tx)
         let refusals = try await pipeline.refusals(for: OrderDraft(buyerID: dealer.id, quote: quote), in: tx)
         if !refusals.isEmpty {
             throw Problem(.unprocessableContent, code: "order_refused", title: "Order refused",
@@ -72,7 +76,7 @@ public struct OrderPlacement: Sendable {
                           errors: refusals.map { .init(field: "\($0.pluginID).\($0.code)", message: $0.reason.en) })
         }
 
-        let settings = try await CommerceSettings.load(in: tx)
+        let settings = try await self.settings.current(in: tx)
         let steps = settings.approvalRules.filter { quote.totalMinor >= $0.minTotalMinor }
         let orderID = UUID()
         let number = "SO" + Self.shanghaiDay(Date()) + "-" + orderID.uuidString.prefix(8)

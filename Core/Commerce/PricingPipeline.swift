@@ -15,9 +15,14 @@ public struct PricingPipeline: Sendable {
     }
 
     /// A quote for `dealerID` buying these SKUs (quantities > 0), with each line explained.
-    /// SKUs must exist; callers validate status and quantities first.
-    public func quote(dealerID: UUID, lines: [(skuID: UUID, quantity: Int64)], in tx: TenantTransaction) async throws -> PriceQuote {
-        let skus = Dictionary(uniqueKeysWithValues: try await CatalogStore.skus(lines.map(\.skuID), in: tx).map { ($0.id, $0) })
+    /// SKUs must exist; callers validate status and quantities first. Callers that have the SKUs
+    /// at hand pass them, which saves a query.
+    public func quote(
+        dealerID: UUID, lines: [(skuID: UUID, quantity: Int64)], skus known: [SKU]? = nil, in tx: TenantTransaction
+    ) async throws -> PriceQuote {
+        var loaded = known ?? []
+        if known == nil { loaded = try await CatalogStore.skus(lines.map(\.skuID), in: tx) }
+        let skus = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let currency = skus.values.first?.currency ?? "CNY"
         var quote = PriceQuote(buyerID: dealerID, currency: currency, lines: try lines.map { line in
             guard let sku = skus[line.skuID] else { throw Problem.validation(field: "skuID", "no SKU \(line.skuID)") }

@@ -73,7 +73,7 @@ struct DemoCommerceSeed {
             _ = try await InventoryStore.record(.receipt, entries, actorID: nil, in: tx)
             var settings = try await CommerceSettings.load(in: tx)
             settings.approvalRules = [.init(step: 1, minTotalMinor: 5_000_000, role: .finance)]
-            try await settings.save(in: tx)
+            try await platform.commerceSettings.save(settings, in: tx)
         }
     }
 }

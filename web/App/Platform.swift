@@ -27,6 +27,7 @@ public struct Platform: Sendable {
     /// Prices every catalog page, cart and order through the enabled plugins' stages.
     public let pricing: PricingPipeline
     public let placement: OrderPlacement
+    public let commerceSettings: CommerceSettingsStore
     /// Works off the outbox (handlers, webhooks) and wakes live streams; a service of the server.
     public let events: EventDispatcher
 
@@ -49,7 +50,8 @@ public struct Platform: Sendable {
         provisioning = TenantProvisioning(database: database, directory: directory, hasher: hasher)
         enablement = PluginEnablement(registry: registry, database: database, store: pluginStore, migrator: migrator)
         pricing = PricingPipeline(registry: registry, plugins: pluginStore)
-        placement = OrderPlacement(pipeline: pricing)
+        commerceSettings = CommerceSettingsStore(cache: cache)
+        placement = OrderPlacement(pipeline: pricing, settings: commerceSettings)
         events = EventDispatcher(database: database, directory: directory, registry: registry, pluginStore: pluginStore,
                                  settings: configuration.events, logger: logger)
     }

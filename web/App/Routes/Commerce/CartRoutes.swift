@@ -118,10 +118,11 @@ struct CartRoutes {
 
     func cart(_ dealer: Dealer, viewer: Viewer, scope: RequestScope) async throws -> CartBody {
         let items = try await CartStore.items(userID: scope.principal.id, dealerID: dealer.id, in: scope.tx)
-        let quote = try await platform.pricing.quote(dealerID: dealer.id, lines: items, in: scope.tx)
-        let skus = Dictionary(uniqueKeysWithValues: try await CatalogStore.skus(items.map(\.skuID), in: scope.tx).map { ($0.id, $0) })
+        let loaded = try await CatalogStore.skus(items.map(\.skuID), in: scope.tx)
+        let quote = try await platform.pricing.quote(dealerID: dealer.id, lines: items, skus: loaded, in: scope.tx)
+        let skus = Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, $0) })
         let available = try await InventoryStore.available(skuIDs: items.map(\.skuID), in: scope.tx)
-        let settings = try await CommerceSettings.load(in: scope.tx)
+        let settings = try await platform.commerceSettings.current(in: scope.tx)
         let lines = quote.lines.compactMap { line -> CartLine? in
             guard let sku = skus[line.skuID] else { return nil }
             let stock = available[sku.id] ?? 0

@@ -63,10 +63,11 @@ struct CatalogPresenter {
         let tx = scope.tx
         var prices: [UUID: PriceQuote.Line] = [:]
         if let dealerID, !skus.isEmpty {
-            let quote = try await platform.pricing.quote(dealerID: dealerID, lines: skus.map { ($0.id, Int64($0.minOrderQty)) }, in: tx)
+            let quote = try await platform.pricing.quote(dealerID: dealerID, lines: skus.map { ($0.id, Int64($0.minOrderQty)) }, skus: skus,
+                                                         in: tx)
             for line in quote.lines { prices[line.skuID] = line }
         }
-        let settings = try await CommerceSettings.load(in: tx)
+        let settings = try await platform.commerceSettings.current(in: tx)
         let available = try await InventoryStore.available(skuIDs: skus.map(\.id), in: tx)
         return products.map { product in
             CatalogEntry(product: product, skus: product.skus.map { sku in

@@ -19,7 +19,7 @@ struct CommerceSettingsRoutes {
             access: .permission(.commerceSettings), requestBody: .ref("CommerceSettings"), response: .ref("CommerceSettings"))
         ) { _, scope in
             let body = try await scope.decode(CommerceSettings.self)
-            try await body.save(in: scope.tx)
+            try await platform.commerceSettings.save(body, in: scope.tx)
             scope.audit(objectType: "commerce_settings", objectID: scope.tenantID.uuidString,
                         details: ["approvalSteps": String(body.approvalRules.count)])
             return try .json(try await CommerceSettings.load(in: scope.tx))

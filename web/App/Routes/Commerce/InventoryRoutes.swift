@@ -42,7 +42,7 @@ struct InventoryRoutes {
                 return try .json(["items": try await InventoryStore.levels(skuIDs: ids, in: scope.tx)])
             }
             // Dealers and suppliers: one aggregate per SKU, as much as the tenant shares.
-            let settings = try await CommerceSettings.load(in: scope.tx)
+            let settings = try await platform.commerceSettings.current(in: scope.tx)
             let skus = try await CatalogStore.skus(ids, in: scope.tx)
             let available = try await InventoryStore.available(skuIDs: ids, in: scope.tx)
             struct Shared: Encodable { var skuID: UUID; var stock: StockView? }
