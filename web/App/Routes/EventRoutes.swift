@@ -31,13 +31,14 @@ struct EventRoutes {
             let next = after == nil && events.count == limit ? events.last.map { String($0.seq) } : nil
             return try .json(Page(items: events, nextCursor: next))
         }
-        table.add(Endpoint(
+        var stream = Endpoint(
             .get, "/api/v1/events/stream", operationID: "events.stream",
             summary: "Live events as Server-Sent Events (`Accept: text/event-stream`): `id` is the seq, `event` the type, `data` the event; resumes after `Last-Event-ID`",
             tag: "events", access: .permission(.eventsRead),
             query: [.init("type", .string(maxLength: 100), "Only events of this type")],
-            response: .ref("Event"))
-        ) { request, scope in
+            response: .text)
+        stream.responseMediaType = "text/event-stream"
+        table.add(stream) { request, scope in
             // EventSource always asks for the stream; a plain request must not hang on an endless body.
             guard request.headers[.accept]?.contains("text/event-stream") == true else {
                 throw Problem(.notAcceptable, code: "not_acceptable", title: "Not acceptable",
