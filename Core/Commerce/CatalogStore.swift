@@ -287,8 +287,7 @@ public enum CatalogStore {
     /// SKUs by id (any product), for pricing and ordering.
     public static func skus(_ ids: [UUID], in tx: TenantTransaction, lock: Bool = false) async throws -> [SKU] {
         let sql: PostgresQuery = """
-            SELECT id, product_id, code, name, unit, pack_size, min_order_qty, order_step, list_price_minor, currency, status,
-                   low_stock_threshold, attributes::text
+            SELECT \(unescaped: skuColumns)
             FROM skus WHERE tenant_id = \(tx.tenantID) AND id = ANY(\(ids)) \(unescaped: lock ? "FOR UPDATE" : "")
             """
         return try await decodeSKUs(sql, in: tx)
@@ -297,8 +296,7 @@ public enum CatalogStore {
     public static func sku(code: String, in tx: TenantTransaction) async throws -> SKU? {
         try await decodeSKUs(
             """
-            SELECT id, product_id, code, name, unit, pack_size, min_order_qty, order_step, list_price_minor, currency, status,
-                   low_stock_threshold, attributes::text
+            SELECT \(unescaped: skuColumns)
             FROM skus WHERE tenant_id = \(tx.tenantID) AND code = \(code)
             """, in: tx).first
     }
@@ -314,6 +312,11 @@ public enum CatalogStore {
     }
 
     // MARK: Helpers
+
+    static let skuColumns = """
+        id, product_id, code, name, unit, pack_size, min_order_qty, order_step, list_price_minor, currency, status,
+        low_stock_threshold, attributes::text
+        """
 
     @discardableResult
     static func insertSKU(_ input: NewSKU, productID: UUID, field: String, in tx: TenantTransaction) async throws -> SKU {
@@ -350,8 +353,7 @@ public enum CatalogStore {
         var byProduct: [UUID: [SKU]] = [:]
         let skus = try await decodeSKUs(
             """
-            SELECT id, product_id, code, name, unit, pack_size, min_order_qty, order_step, list_price_minor, currency, status,
-                   low_stock_threshold, attributes::text
+            SELECT \(unescaped: skuColumns)
             FROM skus WHERE tenant_id = \(tx.tenantID) AND product_id = ANY(\(ids)) ORDER BY code
             """, in: tx)
         for sku in skus { byProduct[sku.productID, default: []].append(sku) }
