@@ -211,21 +211,32 @@ public enum InventoryStore {
             if needed > 0 { shortages[line.skuID] = (free[line.skuID] ?? []).reduce(0) { $0 + $1.available } + line.quantity - needed }
         }
         if !shortages.isEmpty { return ([], shortages) }
-        for allocation in allocations {
-            try await tx.query(
-                """
-                UPDATE stock SET reserved = reserved + \(allocation.quantity), updated_at = now()
-                WHERE tenant_id = \(tx.tenantID) AND sku_id = \(allocation.skuID) AND warehouse_id = \(allocation.warehouseID)
-                """)
-            try await tx.query(
-                """
-                INSERT INTO order_reservations (tenant_id, order_id, line_no, warehouse_id, quantity)
-                VALUES (\(tx.tenantID), \(orderID), \(allocation.lineNo), \(allocation.warehouseID), \(allocation.quantity))
-                ON CONFLICT (tenant_id, order_id, line_no, warehouse_id) DO UPDATE SET quantity = order_reservations.quantity + EXCLUDED.quantity
-                """)
-            try await movement(.reservation, sku: allocation.skuID, warehouse: allocation.warehouseID, onHand: 0,
-                               reserved: allocation.quantity, order: orderID, note: "", actor: actorID, in: tx)
-        }
+        // Three statements for the whole order, however many lines and warehouses (a line never
+        // takes twice from one warehouse, so (sku, warehouse) pairs of one line are distinct).
+        let lineNos = allocations.map(\.lineNo), skus = allocations.map(\.skuID)
+        let warehouses = allocations.map(\.warehouseID), quantities = allocations.map(\.quantity)
+        try await tx.query(
+            """
+            UPDATE stock s SET reserved = s.reserved + a.quantity, updated_at = now()
+            FROM (SELECT sku, warehouse, sum(quantity) AS quantity
+                  FROM unnest(\(skus)::uuid[], \(warehouses)::uuid[], \(quantities)::bigint[]) AS u(sku, warehouse, quantity)
+                  GROUP BY sku, warehouse) a
+            WHERE s.tenant_id = \(tx.tenantID) AND s.sku_id = a.sku AND s.warehouse_id = a.warehouse
+            """)
+        try await tx.query(
+            """
+            INSERT INTO order_reservations (tenant_id, order_id, line_no, warehouse_id, quantity)
+            SELECT \(tx.tenantID), \(orderID), line_no, warehouse, quantity
+            FROM unnest(\(lineNos)::int[], \(warehouses)::uuid[], \(quantities)::bigint[]) AS u(line_no, warehouse, quantity)
+            ON CONFLICT (tenant_id, order_id, line_no, warehouse_id) DO UPDATE SET quantity = order_reservations.quantity + EXCLUDED.quantity
+            """)
+        try await tx.query(
+            """
+            INSERT INTO stock_movements (tenant_id, id, sku_id, warehouse_id, reason, on_hand_delta, reserved_delta, order_id, actor_id)
+            SELECT \(tx.tenantID), gen_random_uuid(), sku, warehouse, 'reservation', 0, quantity, \(orderID), \(actorID)
+            FROM unnest(\(skus)::uuid[], \(warehouses)::uuid[], \(quantities)::bigint[]) WITH ORDINALITY AS u(sku, warehouse, quantity, n)
+            ORDER BY n
+            """)
         try await checkLowStock(skuIDs: skuIDs, in: tx)
         return (allocations, [:])
     }

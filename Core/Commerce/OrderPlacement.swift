@@ -80,24 +80,35 @@ public struct OrderPlacement: Sendable {
         let steps = settings.approvalRules.filter { quote.totalMinor >= $0.minTotalMinor }
         let orderID = UUID()
         let number = "SO" + Self.shanghaiDay(Date()) + "-" + orderID.uuidString.prefix(8)
-        try await tx.query(
+        let placedAt = try await tx.first(
             """
             INSERT INTO orders (tenant_id, id, number, dealer_id, region_path, placed_by, status, currency, list_total_minor, total_minor,
                                 approval_steps, note, idempotency_key, request_hash)
             VALUES (\(tx.tenantID), \(orderID), \(number), \(dealer.id), \(dealer.regionPath), \(principal.id),
                     \(OrderStatus.submitted.rawValue), \(quote.currency), \(quote.listTotalMinor), \(quote.totalMinor),
                     \(steps.map(\.step)), \(request.note ?? ""), \(idempotencyKey), \(hash))
-            """)
-        for (index, (line, priced)) in zip(lines, quote.lines).enumerated() {
-            try await tx.query(
-                """
-                INSERT INTO order_lines (tenant_id, order_id, line_no, sku_id, sku_code, name, quantity, list_unit_minor, unit_minor,
-                                         line_total_minor, adjustments)
-                VALUES (\(tx.tenantID), \(orderID), \(index + 1), \(line.sku.id), \(line.sku.code),
-                        \(line.sku.name.isEmpty ? line.productName : line.productName + " " + line.sku.name), \(priced.quantity),
-                        \(priced.listUnitPriceMinor), \(priced.unitPriceMinor), \(priced.totalMinor), \(try json(priced.adjustments))::jsonb)
-                """)
+            RETURNING placed_at
+            """, as: Date.self) ?? Date()
+        let orderLines = try zip(lines, quote.lines).enumerated().map { index, pair in
+            let (line, priced) = pair
+            return Order.Line(
+                lineNo: index + 1, skuID: line.sku.id, skuCode: line.sku.code,
+                name: line.sku.name.isEmpty ? line.productName : line.productName + " " + line.sku.name, quantity: priced.quantity,
+                listUnitMinor: priced.listUnitPriceMinor, unitMinor: priced.unitPriceMinor, lineTotalMinor: priced.totalMinor,
+                adjustments: priced.adjustments, shippedQty: 0, returnedQty: 0)
         }
+        // Every line in one statement.
+        try await tx.query(
+            """
+            INSERT INTO order_lines (tenant_id, order_id, line_no, sku_id, sku_code, name, quantity, list_unit_minor, unit_minor,
+                                     line_total_minor, adjustments)
+            SELECT \(tx.tenantID), \(orderID), line_no, sku, code, name, quantity, list_unit, unit, total, adjustments::jsonb
+            FROM unnest(\(orderLines.map(\.lineNo))::int[], \(orderLines.map(\.skuID))::uuid[], \(orderLines.map(\.skuCode))::text[],
+                        \(orderLines.map(\.name))::text[], \(orderLines.map(\.quantity))::bigint[], \(orderLines.map(\.listUnitMinor))::bigint[],
+                        \(orderLines.map(\.unitMinor))::bigint[], \(orderLines.map(\.lineTotalMinor))::bigint[],
+                        \(try orderLines.map { try json($0.adjustments) })::text[])
+                AS l(line_no, sku, code, name, quantity, list_unit, unit, total, adjustments)
+            """)
         let reservation = try await InventoryStore.reserve(
             orderID: orderID, lines: lines.enumerated().map { ($0.offset + 1, $0.element.sku.id, $0.element.quantity) },
             actorID: principal.id, in: tx)
@@ -113,7 +124,7 @@ public struct OrderPlacement: Sendable {
                           })
         }
         let workflow = OrderWorkflow(actorID: principal.id, roles: principal.roles)
-        try await workflow.record(orderID, from: nil, to: .submitted, note: "", in: tx)
+        let submittedAt = try await workflow.record(orderID, from: nil, to: .submitted, note: "", in: tx)
         let audience = Outbox.Audience(dealerID: dealer.id, regionPath: dealer.regionPath)
         try await Outbox.append(
             "order.placed",
@@ -129,8 +140,15 @@ public struct OrderPlacement: Sendable {
                 OrderStore.Header(id: orderID, number: number, dealerID: dealer.id, regionPath: dealer.regionPath, placedBy: principal.id,
                                   status: .submitted, totalMinor: quote.totalMinor),
                 to: .awaitingApproval, note: "needs \(steps.map(\.role.rawValue).joined(separator: " > "))", in: tx)
+            return (try await OrderStore.order(orderID, for: viewer, in: tx), false)
         }
-        return (try await OrderStore.order(orderID, for: viewer, in: tx), false)
+        // The common case answers from what it just wrote instead of reading it back.
+        let order = Order(
+            id: orderID, number: number, dealerID: dealer.id, placedBy: principal.id, status: .submitted, currency: quote.currency,
+            listTotalMinor: quote.listTotalMinor, totalMinor: quote.totalMinor, note: request.note ?? "", placedAt: placedAt,
+            updatedAt: placedAt, lines: orderLines, shipments: [], approvals: [],
+            transitions: [.init(from: nil, to: .submitted, actorID: principal.id, note: "", at: submittedAt)], changeRequests: [], returns: [])
+        return (order, false)
     }
 
     /// The dealer an order is for: a dealer's user orders for its own dealer; staff name one they may see.

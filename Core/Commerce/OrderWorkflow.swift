@@ -275,13 +275,16 @@ public struct OrderWorkflow: Sendable {
         try await Outbox.append("order.\(next.rawValue)", payload: payload, audience: order.audience, in: tx)
     }
 
-    func record(_ orderID: UUID, from: OrderStatus?, to: OrderStatus, note: String, in tx: TenantTransaction) async throws {
-        try await tx.query(
+    /// Records a transition; returns when it happened.
+    @discardableResult
+    func record(_ orderID: UUID, from: OrderStatus?, to: OrderStatus, note: String, in tx: TenantTransaction) async throws -> Date {
+        try await tx.first(
             """
             INSERT INTO order_transitions (tenant_id, order_id, seq, from_status, to_status, actor_id, note)
             SELECT \(tx.tenantID), \(orderID), coalesce(max(seq), 0) + 1, \(from?.rawValue), \(to.rawValue), \(actorID), \(String(note.prefix(1000)))
             FROM order_transitions WHERE tenant_id = \(tx.tenantID) AND order_id = \(orderID)
-            """)
+            RETURNING at
+            """, as: Date.self) ?? Date()
     }
 
     struct OpenLine { var skuID: UUID; var quantity: Int64; var unitMinor: Int64; var remaining: Int64; var returnable: Int64 }

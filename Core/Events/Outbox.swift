@@ -28,12 +28,16 @@ public enum Outbox {
     ) async throws -> UUID {
         let id = UUID()
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        // One round trip: the insert, and the notification PostgreSQL sends when the transaction commits.
         try await tx.query(
             """
-            INSERT INTO outbox (tenant_id, id, type, payload, dealer_id, region_path)
-            VALUES (\(tx.tenantID), \(id), \(type), \(json)::jsonb, \(audience.dealerID), \(audience.regionPath))
+            WITH event AS (
+                INSERT INTO outbox (tenant_id, id, type, payload, dealer_id, region_path)
+                VALUES (\(tx.tenantID), \(id), \(type), \(json)::jsonb, \(audience.dealerID), \(audience.regionPath))
+                RETURNING tenant_id
+            )
+            SELECT pg_notify(\(channel), tenant_id::text) FROM event
             """)
-        try await tx.query("SELECT pg_notify(\(channel), \(tx.tenantID.uuidString))")
         return id
     }
 }

@@ -52,6 +52,8 @@ struct OrderFlowTests {
             #expect(placed.status == .created, "\(String(buffer: placed.body))")
             var order = try placed.json(OrderBody.self)
             #expect(order.status == "submitted" && order.totalMinor == 123_750 && order.dealerID == shop.eastDealer)
+            let fetched = try await client.get("/api/v1/orders/\(order.id)", token: buyer)
+            #expect(String(buffer: fetched.body) == String(buffer: placed.body), "the placement's answer is what was stored")
             #expect(try await client.get("/api/v1/cart", token: buyer).json(Cart.self).lines.isEmpty, "checkout empties the cart")
             #expect(try await stock(client, shop, shop.pen) == (500, 3))
 
