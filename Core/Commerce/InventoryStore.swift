@@ -121,7 +121,14 @@ public enum InventoryStore {
     /// Available quantity per SKU over every warehouse.
     public static func available(skuIDs: [UUID], in tx: TenantTransaction) async throws -> [UUID: Int64] {
         var result: [UUID: Int64] = [:]
-        for level in try await levels(skuIDs: skuIDs, in: tx) { result[level.skuID, default: 0] += level.available }
+        for (sku, available) in try await tx.all(
+            """
+            SELECT sku_id, sum(on_hand - reserved)::bigint FROM stock
+            WHERE tenant_id = \(tx.tenantID) AND sku_id = ANY (\(skuIDs)) GROUP BY sku_id
+            """, as: (UUID, Int64).self)
+        {
+            result[sku] = available
+        }
         return result
     }
 
