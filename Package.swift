@@ -62,12 +62,13 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Tenants",
+                "Core", "Tenants", "TieredPricing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "web/App"
         ),
+        .target(name: "TieredPricing", dependencies: ["Core"], path: "Plugins/TieredPricing"),
         .executableTarget(
             name: "b2b",
             dependencies: [
@@ -84,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Tenants",
+                "App", "Core", "Tenants", "TieredPricing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/AppTests"

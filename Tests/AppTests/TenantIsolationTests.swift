@@ -93,7 +93,12 @@ struct TenantIsolationTests {
 
     /// Tables the trading fixture below leaves empty; every other tenant table must hold rows of
     /// both tenants, so that the unfiltered SELECT above really had something to leak.
-    static let leftEmpty: Set<String> = []
+    static let leftEmpty: Set<String> = [
+        // The tiered pricing plugin's tables: filled for two tenants and checked the same way by
+        // TieredPricingIsolationTests (Tests/AppTests/TieredPricing).
+        "tiered_pricing_tiers", "tiered_pricing_price_lists", "tiered_pricing_list_prices", "tiered_pricing_contracts",
+        "tiered_pricing_floors", "tiered_pricing_sku_regions",
+    ]
 
     /// Fills the commerce tables of one tenant through the API: the shop fixture, an order placed,
     /// shipped, delivered and partly returned, a change request, a cart item, approval rules, a webhook.

@@ -5,9 +5,10 @@ import Logging
 import Metrics
 import Prometheus
 import Synchronization
+import TieredPricing
 
 /// The plugins compiled into this server. Feature plugins are added here as they land.
-public let installedPlugins: [any Plugin] = []
+public let installedPlugins: [any Plugin] = [TieredPricingPlugin()]
 
 /// The Prometheus registry behind swift-metrics; bootstrapped once per process.
 let metricsRegistry: PrometheusCollectorRegistry = {

@@ -1,0 +1,82 @@
+import Core
+import Foundation
+
+/// The dealer facts pricing needs.
+public struct PricingDealer: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var tier: String
+    public var regionPath: [UUID]
+
+    static func load(_ id: UUID, in tx: TenantTransaction) async throws -> PricingDealer? {
+        try await tx.first(
+            "SELECT tier, region_path FROM dealers WHERE tenant_id = \(tx.tenantID) AND id = \(id)", as: (String, [UUID]).self
+        ).map { PricingDealer(id: id, tier: $0.0, regionPath: $0.1) }
+    }
+}
+
+/// Reads every candidate price of a dealer for a set of SKUs at one moment: four indexed
+/// queries per quote (contracts, list breaks, tier, floors), whatever the number of lines.
+enum CandidateLoader {
+    static func load(
+        dealer: PricingDealer, skus: [UUID: Int64], currency: String, at: Date, in tx: TenantTransaction
+    ) async throws -> [UUID: LineCandidates] {
+        let ids = Array(skus.keys)
+        var result: [UUID: LineCandidates] = skus.mapValues { LineCandidates(listPriceMinor: $0) }
+        let contracts = try await tx.all(
+            """
+            SELECT sku_id, id, contract_ref, unit_price_minor, created_at FROM tiered_pricing_contracts
+            WHERE tenant_id = \(tx.tenantID) AND dealer_id = \(dealer.id) AND sku_id = ANY (\(ids))
+              AND valid_from <= \(at) AND (valid_to IS NULL OR valid_to > \(at))
+            """, as: (UUID, UUID, String, Int64, Date).self)
+        for row in contracts {
+            result[row.0]?.contracts.append(ContractCandidate(id: row.1, contractRef: row.2, unitPriceMinor: row.3, createdAt: row.4))
+        }
+        let rows = try await tx.all(
+            """
+            SELECT p.sku_id, l.id, l.name, l.scope, l.region_id, l.priority, l.created_at, p.min_quantity, p.unit_price_minor
+            FROM tiered_pricing_list_prices p
+            JOIN tiered_pricing_price_lists l ON l.tenant_id = p.tenant_id AND l.id = p.price_list_id
+            WHERE p.tenant_id = \(tx.tenantID) AND p.sku_id = ANY (\(ids)) AND l.currency = \(currency)
+              AND l.valid_from <= \(at) AND (l.valid_to IS NULL OR l.valid_to > \(at))
+              AND p.valid_from <= \(at) AND (p.valid_to IS NULL OR p.valid_to > \(at))
+              AND ((l.scope = 'dealer' AND l.dealer_id = \(dealer.id))
+                OR (l.scope = 'region' AND l.region_id = ANY (\(dealer.regionPath)))
+                OR (l.scope = 'tier' AND l.tier_code = \(dealer.tier)))
+            """, as: (UUID, UUID, String, String, UUID?, Int, Date, Int64, Int64).self)
+        for row in rows {
+            let depth = row.4.flatMap { dealer.regionPath.firstIndex(of: $0) } ?? 0
+            result[row.0]?.listPrices.append(ListPriceCandidate(
+                priceListID: row.1, priceListName: row.2, scope: ListPriceCandidate.Scope(rawValue: row.3) ?? .tier,
+                regionDepth: depth, priority: row.5, createdAt: row.6, minQuantity: row.7, unitPriceMinor: row.8))
+        }
+        if let tier = try await tx.first(
+            "SELECT code, name_zh, name_en, discount_bp FROM tiered_pricing_tiers WHERE tenant_id = \(tx.tenantID) AND code = \(dealer.tier)",
+            as: (String, String, String, Int).self)
+        {
+            for id in ids { result[id]?.tier = TierCandidate(code: tier.0, name: LocalizedText(zh: tier.1, en: tier.2), discountBP: tier.3) }
+        }
+        // A SKU's own floor wins over a category floor; among categories the highest floor.
+        let floors = try await tx.all(
+            """
+            SELECT s.id, f.sku_id IS NOT NULL AS own, f.min_price_minor
+            FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+            JOIN tiered_pricing_floors f ON f.tenant_id = s.tenant_id AND (f.sku_id = s.id OR f.category_id = ANY (p.category_path))
+            WHERE s.tenant_id = \(tx.tenantID) AND s.id = ANY (\(ids))
+            ORDER BY s.id, own DESC, f.min_price_minor DESC
+            """, as: (UUID, Bool, Int64).self)
+        var seen = Set<UUID>()
+        for row in floors where seen.insert(row.0).inserted { result[row.0]?.floorMinor = row.2 }
+        return result
+    }
+
+    /// The SKUs among `ids` that are restricted to regions none of which contains the dealer.
+    static func unauthorized(_ ids: [UUID], dealer: PricingDealer, in tx: TenantTransaction) async throws -> Set<UUID> {
+        let rows = try await tx.all(
+            """
+            SELECT sku_id FROM tiered_pricing_sku_regions
+            WHERE tenant_id = \(tx.tenantID) AND sku_id = ANY (\(ids))
+            GROUP BY sku_id HAVING NOT bool_or(region_id = ANY (\(dealer.regionPath)))
+            """, as: UUID.self)
+        return Set(rows)
+    }
+}
