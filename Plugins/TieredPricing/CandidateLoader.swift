@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// The dealer facts pricing needs.
+/// The dealer facts pricing needs, with the tenant's pricing version (bumped by every change).
 public struct PricingDealer: Sendable, Codable, Equatable {
     public var id: UUID
     public var tier: String
@@ -14,40 +14,77 @@ public struct PricingDealer: Sendable, Codable, Equatable {
     }
 }
 
-/// Reads every candidate price of a dealer for a set of SKUs at one moment: four indexed
-/// queries per quote (contracts, list breaks, tier, floors), whatever the number of lines.
+/// A period `[from, to)`; `to` nil is open-ended.
+struct Window: Sendable, Codable, Equatable {
+    var from: Date
+    var to: Date?
+    func contains(_ at: Date) -> Bool { from <= at && (to.map { at < $0 } ?? true) }
+}
+
+/// Every rule that can price one SKU for one dealer from some moment on, with its validity, so
+/// that the same (cached) value prices any later moment: contracts, list breaks, tier, floor, and
+/// whether the dealer's region may buy it.
+struct SKURules: Sendable, Codable, Equatable {
+    var listPriceMinor: Int64
+    var contracts: [Timed<ContractCandidate>] = []
+    var listPrices: [Timed<ListPriceCandidate>] = []
+    var tier: TierCandidate?
+    var floorMinor: Int64?
+    var authorized = true
+
+    struct Timed<Value: Sendable & Codable & Equatable>: Sendable, Codable, Equatable {
+        var window: Window
+        var value: Value
+    }
+
+    /// The candidates in force at `at`.
+    func candidates(at: Date) -> LineCandidates {
+        LineCandidates(
+            listPriceMinor: listPriceMinor, contracts: contracts.filter { $0.window.contains(at) }.map(\.value),
+            listPrices: listPrices.filter { $0.window.contains(at) }.map(\.value), tier: tier, floorMinor: floorMinor)
+    }
+}
+
+/// Reads the rules of a dealer for a set of SKUs: five indexed queries per call, whatever the
+/// number of lines. Rows that ended before `since` are left out (they cannot apply from then on).
 enum CandidateLoader {
     static func load(
-        dealer: PricingDealer, skus: [UUID: Int64], currency: String, at: Date, in tx: TenantTransaction
-    ) async throws -> [UUID: LineCandidates] {
+        dealer: PricingDealer, skus: [UUID: Int64], currency: String, since: Date, in tx: TenantTransaction
+    ) async throws -> [UUID: SKURules] {
         let ids = Array(skus.keys)
-        var result: [UUID: LineCandidates] = skus.mapValues { LineCandidates(listPriceMinor: $0) }
+        var result: [UUID: SKURules] = skus.mapValues { SKURules(listPriceMinor: $0) }
         let contracts = try await tx.all(
             """
-            SELECT sku_id, id, contract_ref, unit_price_minor, created_at FROM tiered_pricing_contracts
+            SELECT sku_id, id, contract_ref, unit_price_minor, created_at, valid_from, valid_to FROM tiered_pricing_contracts
             WHERE tenant_id = \(tx.tenantID) AND dealer_id = \(dealer.id) AND sku_id = ANY (\(ids))
-              AND valid_from <= \(at) AND (valid_to IS NULL OR valid_to > \(at))
-            """, as: (UUID, UUID, String, Int64, Date).self)
+              AND (valid_to IS NULL OR valid_to > \(since))
+            """, as: (UUID, UUID, String, Int64, Date, Date, Date?).self)
         for row in contracts {
-            result[row.0]?.contracts.append(ContractCandidate(id: row.1, contractRef: row.2, unitPriceMinor: row.3, createdAt: row.4))
+            result[row.0]?.contracts.append(.init(
+                window: Window(from: row.5, to: row.6),
+                value: ContractCandidate(id: row.1, contractRef: row.2, unitPriceMinor: row.3, createdAt: row.4)))
         }
+        // A break is in force while both its own version and its list are.
         let rows = try await tx.all(
             """
-            SELECT p.sku_id, l.id, l.name, l.scope, l.region_id, l.priority, l.created_at, p.min_quantity, p.unit_price_minor
+            SELECT p.sku_id, l.id, l.name, l.scope, l.region_id, l.priority, l.created_at, p.min_quantity, p.unit_price_minor,
+                   greatest(l.valid_from, p.valid_from),
+                   CASE WHEN l.valid_to IS NULL THEN p.valid_to WHEN p.valid_to IS NULL THEN l.valid_to ELSE least(l.valid_to, p.valid_to) END
             FROM tiered_pricing_list_prices p
             JOIN tiered_pricing_price_lists l ON l.tenant_id = p.tenant_id AND l.id = p.price_list_id
             WHERE p.tenant_id = \(tx.tenantID) AND p.sku_id = ANY (\(ids)) AND l.currency = \(currency)
-              AND l.valid_from <= \(at) AND (l.valid_to IS NULL OR l.valid_to > \(at))
-              AND p.valid_from <= \(at) AND (p.valid_to IS NULL OR p.valid_to > \(at))
+              AND (l.valid_to IS NULL OR l.valid_to > \(since)) AND (p.valid_to IS NULL OR p.valid_to > \(since))
               AND ((l.scope = 'dealer' AND l.dealer_id = \(dealer.id))
                 OR (l.scope = 'region' AND l.region_id = ANY (\(dealer.regionPath)))
                 OR (l.scope = 'tier' AND l.tier_code = \(dealer.tier)))
-            """, as: (UUID, UUID, String, String, UUID?, Int, Date, Int64, Int64).self)
+            """, as: (UUID, UUID, String, String, UUID?, Int, Date, Int64, Int64, Date, Date?).self)
         for row in rows {
+            let window = Window(from: row.9, to: row.10)
+            if let to = window.to, to <= window.from { continue }
             let depth = row.4.flatMap { dealer.regionPath.firstIndex(of: $0) } ?? 0
-            result[row.0]?.listPrices.append(ListPriceCandidate(
+            result[row.0]?.listPrices.append(.init(window: window, value: ListPriceCandidate(
                 priceListID: row.1, priceListName: row.2, scope: ListPriceCandidate.Scope(rawValue: row.3) ?? .tier,
-                regionDepth: depth, priority: row.5, createdAt: row.6, minQuantity: row.7, unitPriceMinor: row.8))
+                regionDepth: depth, priority: row.5, createdAt: row.6, minQuantity: row.7, unitPriceMinor: row.8)))
         }
         if let tier = try await tx.first(
             "SELECT code, name_zh, name_en, discount_bp FROM tiered_pricing_tiers WHERE tenant_id = \(tx.tenantID) AND code = \(dealer.tier)",
@@ -66,6 +103,7 @@ enum CandidateLoader {
             """, as: (UUID, Bool, Int64).self)
         var seen = Set<UUID>()
         for row in floors where seen.insert(row.0).inserted { result[row.0]?.floorMinor = row.2 }
+        for id in try await unauthorized(ids, dealer: dealer, in: tx) { result[id]?.authorized = false }
         return result
     }
 

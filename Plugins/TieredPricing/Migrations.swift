@@ -113,5 +113,19 @@ enum TieredPricingSchema {
         ]
             + Migration.tenantIsolation("tiered_pricing_floors")
             + Migration.tenantIsolation("tiered_pricing_sku_regions")),
+        versionTable,
     ]
+}
+
+extension TieredPricingSchema {
+    /// The per-tenant version of the pricing rules, bumped by every change in its transaction.
+    static let versionTable = Migration("003-versions", [
+        """
+        CREATE TABLE tiered_pricing_versions (
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            version bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (tenant_id)
+        )
+        """,
+    ] + Migration.tenantIsolation("tiered_pricing_versions"))
 }

@@ -9,15 +9,15 @@ struct TieredPriceStage: PricingStage {
 
     func apply(to quote: inout PriceQuote, in tx: TenantTransaction, config: [String: ConfigValue]) async throws {
         guard let dealerID = quote.buyerID, !quote.lines.isEmpty,
-              let dealer = try await PricingDealer.load(dealerID, in: tx) else { return }
+              let (dealer, version) = try await RulesCache.context(dealerID, in: tx) else { return }
         var skus: [UUID: Int64] = [:]
         for line in quote.lines { skus[line.skuID] = line.listUnitPriceMinor }
-        let refused = try await CandidateLoader.unauthorized(Array(skus.keys), dealer: dealer, in: tx)
-        let candidates = try await CandidateLoader.load(dealer: dealer, skus: skus, currency: quote.currency, at: Date(), in: tx)
+        let now = Date()
+        let rules = try await RulesCache.rules(dealer: dealer, version: version, skus: skus, currency: quote.currency, now: now, in: tx)
         for index in quote.lines.indices {
             let line = quote.lines[index]
-            guard !refused.contains(line.skuID), let lineCandidates = candidates[line.skuID] else { continue }
-            let resolution = PriceResolver.resolve(lineCandidates, quantity: line.quantity)
+            guard let lineRules = rules[line.skuID], lineRules.authorized else { continue }
+            let resolution = PriceResolver.resolve(lineRules.candidates(at: now), quantity: line.quantity)
             let amount = resolution.unitPriceMinor - line.unitPriceMinor
             guard amount != 0 || resolution.rung != .list else { continue }
             quote.lines[index].unitPriceMinor = resolution.unitPriceMinor

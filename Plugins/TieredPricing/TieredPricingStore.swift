@@ -49,6 +49,7 @@ enum TieredPricingStore {
         } catch where error.sqlState == "23505" {
             throw Problem.validation(field: "code", "a tier with this code exists")
         }
+        try await RulesCache.changed(in: tx)
         return tier
     }
 
@@ -65,6 +66,7 @@ enum TieredPricingStore {
                 updated_at = now()
             WHERE tenant_id = \(tx.tenantID) AND id = \(tier.id)
             """)
+        try await RulesCache.changed(in: tx)
         return tier
     }
 
@@ -124,6 +126,7 @@ enum TieredPricingStore {
                     \(scope!.rawValue), \(scope == .tier ? input.tierCode : nil), \(scope == .region ? input.regionID : nil),
                     \(scope == .dealer ? input.dealerID : nil))
             """)
+        try await RulesCache.changed(in: tx)
         guard let created = try await priceList(id, in: tx) else { throw Problem.notFound("Price list") }
         return created
     }
@@ -140,6 +143,7 @@ enum TieredPricingStore {
             UPDATE tiered_pricing_price_lists SET name = \(list.name), valid_to = \(list.validTo)
             WHERE tenant_id = \(tx.tenantID) AND id = \(list.id)
             """)
+        try await RulesCache.changed(in: tx)
         return list
     }
 
@@ -193,6 +197,7 @@ enum TieredPricingStore {
                 VALUES (\(tx.tenantID), \(UUID()), \(list.id), \(skuID), \(item.minQuantity), \(item.unitPriceMinor), \(effectiveFrom))
                 """)
         }
+        try await RulesCache.changed(in: tx)
     }
 
     static func skuExists(_ id: UUID, in tx: TenantTransaction) async throws -> Bool {
@@ -238,6 +243,7 @@ enum TieredPricingStore {
             VALUES (\(tx.tenantID), \(id), \(input.dealerID), \(input.skuID), \(input.unitPriceMinor), \(validFrom), \(input.validTo),
                     \(input.contractRef))
             """)
+        try await RulesCache.changed(in: tx)
         guard let created = try await contract(id, in: tx) else { throw Problem.notFound("Contract price") }
         return created
     }
@@ -250,6 +256,7 @@ enum TieredPricingStore {
         contract.validTo = end
         try await tx.query(
             "UPDATE tiered_pricing_contracts SET valid_to = \(end) WHERE tenant_id = \(tx.tenantID) AND id = \(current.id)")
+        try await RulesCache.changed(in: tx)
         return contract
     }
 
@@ -285,11 +292,16 @@ enum TieredPricingStore {
             INSERT INTO tiered_pricing_floors (tenant_id, id, sku_id, category_id, min_price_minor)
             VALUES (\(tx.tenantID), \(floor.id), \(floor.skuID), \(floor.categoryID), \(floor.minPriceMinor))
             """)
+        try await RulesCache.changed(in: tx)
         return floor
     }
 
     static func deleteFloor(_ id: UUID, in tx: TenantTransaction) async throws -> Bool {
-        try await tx.first("DELETE FROM tiered_pricing_floors WHERE tenant_id = \(tx.tenantID) AND id = \(id) RETURNING 1", as: Int.self) != nil
+        guard try await tx.first(
+            "DELETE FROM tiered_pricing_floors WHERE tenant_id = \(tx.tenantID) AND id = \(id) RETURNING 1", as: Int.self) != nil
+        else { return false }
+        try await RulesCache.changed(in: tx)
+        return true
     }
 
     // MARK: Regional authorization
@@ -309,5 +321,6 @@ enum TieredPricingStore {
         for region in unique {
             try await tx.query("INSERT INTO tiered_pricing_sku_regions (tenant_id, sku_id, region_id) VALUES (\(tx.tenantID), \(skuID), \(region))")
         }
+        try await RulesCache.changed(in: tx)
     }
 }

@@ -289,10 +289,11 @@ enum TieredPricingRoutes {
             guard let dealer = try await DealerStore.dealer(dealerID, for: viewer, in: scope.tx) else { throw Problem.notFound("Dealer") }
             guard let sku = try await CatalogStore.skus([skuID], in: scope.tx).first else { throw Problem.notFound("SKU") }
             let pricing = PricingDealer(id: dealer.id, tier: dealer.tier, regionPath: dealer.regionPath)
-            let candidates = try await CandidateLoader.load(
-                dealer: pricing, skus: [sku.id: sku.listPriceMinor], currency: sku.currency, at: at, in: scope.tx)[sku.id]
-                ?? LineCandidates(listPriceMinor: sku.listPriceMinor)
-            let authorized = try await CandidateLoader.unauthorized([sku.id], dealer: pricing, in: scope.tx).isEmpty
+            let rules = try await CandidateLoader.load(
+                dealer: pricing, skus: [sku.id: sku.listPriceMinor], currency: sku.currency, since: at, in: scope.tx)[sku.id]
+                ?? SKURules(listPriceMinor: sku.listPriceMinor)
+            let candidates = rules.candidates(at: at)
+            let authorized = rules.authorized
             let resolution = PriceResolver.resolve(candidates, quantity: quantity)
             return try .json(Explained(
                 dealerID: dealer.id, skuID: sku.id, quantity: quantity, at: at, listPriceMinor: sku.listPriceMinor,
