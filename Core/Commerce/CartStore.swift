@@ -43,7 +43,8 @@ public enum CartStore {
                 """
                 INSERT INTO cart_items (tenant_id, user_id, dealer_id, sku_id, quantity)
                 VALUES (\(tx.tenantID), \(userID), \(dealerID), \(line.skuID), \(line.quantity))
-                ON CONFLICT (tenant_id, user_id, dealer_id, sku_id) DO UPDATE SET quantity = cart_items.quantity + EXCLUDED.quantity
+                ON CONFLICT (tenant_id, user_id, dealer_id, sku_id)
+                    DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, 1000000000)
                 """)
         }
     }

@@ -270,11 +270,22 @@ public enum CatalogStore {
         let terms: [String]? = filter.text.map(SearchTerms.query).flatMap { $0.isEmpty ? nil : $0 }
         let attributes: String? = filter.attributes.isEmpty ? nil : try json(filter.attributes)
         let categoryPath: [UUID]? = filter.categoryID.map { [$0] }
+        // The index finds candidates by pairs and prefixes; each word of the query must also be a
+        // substring of the names, code or brand (铅笔盒 must not match 自动铅笔 笔盒装).
+        let words: [String]? = terms == nil ? nil : filter.text?.split(whereSeparator: \.isWhitespace).map {
+            "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+        }
         let rows = try await tx.all(
             """
             SELECT \(unescaped: productColumns) FROM products
             WHERE tenant_id = \(tx.tenantID)
               AND (\(terms)::text[] IS NULL OR search_terms @> \(terms)::text[])
+              AND (\(words)::text[] IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM unnest(\(words)::text[]) AS w(pattern)
+                    WHERE NOT (code || ' ' || name_zh || ' ' || name_en || ' ' || brand ILIKE w.pattern
+                               OR EXISTS (SELECT 1 FROM skus s WHERE s.tenant_id = products.tenant_id AND s.product_id = products.id
+                                          AND s.code ILIKE w.pattern))))
               AND (\(categoryPath)::uuid[] IS NULL OR category_path @> \(categoryPath)::uuid[])
               AND (\(attributes)::jsonb IS NULL OR attributes @> \(attributes)::jsonb)
               AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))

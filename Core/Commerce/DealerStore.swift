@@ -206,6 +206,11 @@ public enum DealerStore {
             """)
     }
 
+    /// The dealer a user acts for, if any.
+    public static func linkedDealer(userID: UUID, in tx: TenantTransaction) async throws -> UUID? {
+        try await tx.first("SELECT dealer_id FROM dealer_users WHERE tenant_id = \(tx.tenantID) AND user_id = \(userID)", as: UUID.self)
+    }
+
     /// Sets the regions a manager oversees (empty: headquarters again).
     public static func assignRegions(_ regionIDs: [UUID], toUser userID: UUID, in tx: TenantTransaction) async throws {
         guard try await tx.first("SELECT 1 FROM users WHERE tenant_id = \(tx.tenantID) AND id = \(userID)", as: Int.self) != nil else {

@@ -146,7 +146,7 @@ public enum InventoryStore {
             case .receipt where !(1...1_000_000_000).contains(entry.quantity),
                  .count where !(0...1_000_000_000).contains(entry.quantity):
                 errors.append(.init(field: field, message: reason == .receipt ? "1 to 1,000,000,000" : "0 to 1,000,000,000"))
-            case .adjustment where entry.quantity == 0 || abs(entry.quantity) > 1_000_000_000:
+            case .adjustment where entry.quantity == 0 || !(-1_000_000_000...1_000_000_000).contains(entry.quantity):
                 errors.append(.init(field: field, message: "a non-zero change of at most 1,000,000,000"))
             default: break
             }
@@ -156,16 +156,18 @@ public enum InventoryStore {
         if !errors.isEmpty { throw Problem.validation(errors) }
         try await requireKnown(skuIDs: entries.map(\.skuID), warehouseIDs: entries.map(\.warehouseID), in: tx)
 
+        try await tx.query(
+            """
+            INSERT INTO stock (tenant_id, sku_id, warehouse_id)
+            SELECT \(tx.tenantID), sku, warehouse FROM unnest(\(entries.map(\.skuID))::uuid[], \(entries.map(\.warehouseID))::uuid[]) AS u(sku, warehouse)
+            ON CONFLICT DO NOTHING
+            """)
+        try await lockStock(skuIDs: entries.map(\.skuID), in: tx)
         for entry in entries {
-            try await tx.query(
-                """
-                INSERT INTO stock (tenant_id, sku_id, warehouse_id) VALUES (\(tx.tenantID), \(entry.skuID), \(entry.warehouseID))
-                ON CONFLICT DO NOTHING
-                """)
             guard let (onHand, reserved) = try await tx.first(
                 """
                 SELECT on_hand, reserved FROM stock
-                WHERE tenant_id = \(tx.tenantID) AND sku_id = \(entry.skuID) AND warehouse_id = \(entry.warehouseID) FOR UPDATE
+                WHERE tenant_id = \(tx.tenantID) AND sku_id = \(entry.skuID) AND warehouse_id = \(entry.warehouseID)
                 """, as: (Int64, Int64).self) else { continue }
             let delta = reason == .count ? entry.quantity - onHand : entry.quantity
             if onHand + delta < reserved {
@@ -258,6 +260,7 @@ public enum InventoryStore {
               AND (\(lineNo)::int IS NULL OR r.line_no = \(lineNo))
             ORDER BY l.sku_id, r.warehouse_id
             """, as: (Int, UUID, UUID, Int64).self)
+        try await lockStock(skuIDs: held.map(\.1), in: tx)
         var keepLeft = keep
         for (line, sku, warehouse, quantity) in held {
             let kept = min(keepLeft, quantity)
@@ -289,6 +292,7 @@ public enum InventoryStore {
             WHERE r.tenant_id = \(tx.tenantID) AND r.order_id = \(orderID) AND r.line_no = \(lineNo) AND r.quantity > 0
             ORDER BY r.warehouse_id
             """, as: (UUID, UUID, Int64).self)
+        try await lockStock(skuIDs: held.map(\.0), in: tx)
         var left = quantity
         for (sku, warehouse, reserved) in held where left > 0 {
             let take = min(left, reserved)
@@ -313,6 +317,7 @@ public enum InventoryStore {
     public static func restock(orderID: UUID, skuID: UUID, warehouseID: UUID, quantity: Int64, actorID: UUID?, in tx: TenantTransaction) async throws {
         try await tx.query(
             "INSERT INTO stock (tenant_id, sku_id, warehouse_id) VALUES (\(tx.tenantID), \(skuID), \(warehouseID)) ON CONFLICT DO NOTHING")
+        try await lockStock(skuIDs: [skuID], in: tx)
         try await tx.query(
             """
             UPDATE stock SET on_hand = on_hand + \(quantity), updated_at = now()
@@ -321,6 +326,17 @@ public enum InventoryStore {
         try await movement(.return, sku: skuID, warehouse: warehouseID, onHand: quantity, reserved: 0, order: orderID, note: "",
                            actor: actorID, in: tx)
         try await checkLowStock(skuIDs: [skuID], in: tx)
+    }
+
+    /// Locks every stock row of these SKUs in (SKU, warehouse) order, the one order every change
+    /// of stock takes its locks in, so two transactions touching the same SKUs queue instead of
+    /// deadlocking.
+    static func lockStock(skuIDs: [UUID], in tx: TenantTransaction) async throws {
+        try await tx.query(
+            """
+            SELECT 1 FROM stock WHERE tenant_id = \(tx.tenantID) AND sku_id = ANY (\(Array(Set(skuIDs))))
+            ORDER BY sku_id, warehouse_id FOR UPDATE
+            """)
     }
 
     // MARK: Ledger

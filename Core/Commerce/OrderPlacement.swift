@@ -48,17 +48,10 @@ public struct OrderPlacement: Sendable {
     public func place(
         _ request: Request, idempotencyKey: String?, principal: Principal, viewer: Viewer, in tx: TenantTransaction
     ) async throws -> (order: Order, replayed: Bool) {
-        if let key = idempotencyKey, key.isEmpty || key.count > 200 {
-            throw Problem.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-200 characters.")
-        }
         let dealer = try await Self.dealer(request.dealerID, viewer: viewer, in: tx)
         let hash = try Self.requestHash(request, dealerID: dealer.id)
         if let key = idempotencyKey {
-            // Serialise requests with the same key: the second waits for the first to commit and then finds its order.
-            try await tx.query("SELECT pg_advisory_xact_lock(hashtextextended(\(tx.tenantID.uuidString + "|" + key), 0))")
-            if let (existingID, existingHash) = try await tx.first(
-                "SELECT id, request_hash FROM orders WHERE tenant_id = \(tx.tenantID) AND idempotency_key = \(key)", as: (UUID, Data?).self)
-            {
+            if let (existingID, existingHash) = try await Self.earlier(key, in: tx) {
                 guard existingHash == hash else {
                     throw Problem(.unprocessableContent, code: "idempotency_key_reused", title: "Idempotency key reused",
                                   detail: "This Idempotency-Key was used for a different order; use a new key for a new order.")
@@ -79,7 +72,7 @@ public struct OrderPlacement: Sendable {
         let settings = try await self.settings.current(in: tx)
         let steps = settings.approvalRules.filter { quote.totalMinor >= $0.minTotalMinor }
         let orderID = UUID()
-        let number = "SO" + Self.shanghaiDay(Date()) + "-" + orderID.uuidString.prefix(8)
+        let number = "SO" + Self.shanghaiDay(Date()) + "-" + orderID.uuidString.replacingOccurrences(of: "-", with: "").prefix(12)
         let placedAt = try await tx.first(
             """
             INSERT INTO orders (tenant_id, id, number, dealer_id, region_path, placed_by, status, currency, list_total_minor, total_minor,
@@ -151,6 +144,24 @@ public struct OrderPlacement: Sendable {
         return (order, false)
     }
 
+    /// The order a request with this key already placed, if any (a checkout retried after its
+    /// cart was emptied by the first attempt asks this before reading the cart).
+    public func replay(idempotencyKey key: String, viewer: Viewer, in tx: TenantTransaction) async throws -> Order? {
+        guard let (id, _) = try await Self.earlier(key, in: tx) else { return nil }
+        return try await OrderStore.order(id, for: viewer, in: tx)
+    }
+
+    /// Serialises requests with the same key (the second waits for the first to commit and then
+    /// finds its order) and returns the order and request hash stored under the key.
+    static func earlier(_ key: String, in tx: TenantTransaction) async throws -> (UUID, Data?)? {
+        if key.isEmpty || key.count > 200 {
+            throw Problem.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-200 characters.")
+        }
+        try await tx.query("SELECT pg_advisory_xact_lock(hashtextextended(\(tx.tenantID.uuidString + "|" + key), 0))")
+        return try await tx.first(
+            "SELECT id, request_hash FROM orders WHERE tenant_id = \(tx.tenantID) AND idempotency_key = \(key)", as: (UUID, Data?).self)
+    }
+
     /// The dealer an order is for: a dealer's user orders for its own dealer; staff name one they may see.
     public static func dealer(_ requested: UUID?, viewer: Viewer, in tx: TenantTransaction) async throws -> Dealer {
         if case .dealer(let own) = viewer, let requested, requested != own {
@@ -207,6 +218,10 @@ public struct OrderPlacement: Sendable {
             let product = products[sku.productID]
             if sku.status != .active || product?.0 != CatalogStatus.active.rawValue {
                 errors.append(.init(field: "lines[\(index)].skuID", message: "SKU \(sku.code) is not for sale"))
+                continue
+            }
+            if (quantities[id] ?? 0) > 1_000_000_000 {
+                errors.append(.init(field: "lines[\(index)].quantity", message: "\(sku.code): at most 1,000,000,000 in one order"))
                 continue
             }
             if let problem = sku.quantityProblem(quantities[id] ?? 0) {

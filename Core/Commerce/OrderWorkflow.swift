@@ -93,6 +93,8 @@ public struct OrderWorkflow: Sendable {
         }
         let open = try await openQuantities(id, in: tx)
         try Self.checkLines(lines, against: open.mapValues(\.remaining), what: "left to ship")
+        // Lock every SKU of the shipment at once, in the common order, before taking line by line.
+        try await InventoryStore.lockStock(skuIDs: lines.compactMap { open[$0.lineNo]?.skuID }, in: tx)
         let shipmentID = UUID()
         try await tx.query(
             """
@@ -153,6 +155,9 @@ public struct OrderWorkflow: Sendable {
         }
         let open = try await openQuantities(id, in: tx)
         try Self.checkLines(lines, against: open.mapValues(\.returnable), what: "returnable")
+        if disposition == "restock" {
+            try await InventoryStore.lockStock(skuIDs: lines.compactMap { open[$0.lineNo]?.skuID }, in: tx)
+        }
         var credit: Int64 = 0
         for line in lines {
             guard let info = open[line.lineNo] else { continue }
@@ -220,6 +225,8 @@ public struct OrderWorkflow: Sendable {
             }
             let lines: [LineQuantity] = decodeJSON(text, default: [])
             let open = try await openQuantities(id, in: tx)
+            try await checkApplicable(lines, open: open, orderID: id, number: order.number, in: tx)
+            try await InventoryStore.lockStock(skuIDs: lines.compactMap { open[$0.lineNo]?.skuID }, in: tx)
             for line in lines {
                 guard let current = open[line.lineNo] else { continue }
                 if line.quantity < current.quantity {
@@ -300,6 +307,37 @@ public struct OrderWorkflow: Sendable {
             result[line] = OpenLine(skuID: sku, quantity: quantity, unitMinor: unit, remaining: quantity - shipped, returnable: shipped - returned)
         }
         return result
+    }
+
+    /// A change is checked again when applied, against the order as it is then: the lines still
+    /// exist and are not all removed, the new quantities respect MOQ and steps, and the new total
+    /// needs no approval step the order has not been through.
+    func checkApplicable(_ lines: [LineQuantity], open: [Int: OpenLine], orderID: UUID, number: String, in tx: TenantTransaction) async throws {
+        try Self.checkChange(lines, lineNos: Set(open.keys))
+        let skus = Dictionary(uniqueKeysWithValues: try await CatalogStore.skus(open.values.map(\.skuID), in: tx).map { ($0.id, $0) })
+        var errors: [Problem.FieldError] = []
+        for (index, line) in lines.enumerated() where line.quantity > 0 {
+            if let sku = open[line.lineNo].flatMap({ skus[$0.skuID] }), let problem = sku.quantityProblem(line.quantity) {
+                errors.append(.init(field: "lines[\(index)].quantity", message: "\(sku.code): \(problem)"))
+            }
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
+        let changed = Dictionary(uniqueKeysWithValues: lines.map { ($0.lineNo, $0.quantity) })
+        var newTotal: Int64 = 0
+        for (lineNo, line) in open {
+            let (lineTotal, overflow) = line.unitMinor.multipliedReportingOverflow(by: changed[lineNo] ?? line.quantity)
+            let (sum, sumOverflow) = newTotal.addingReportingOverflow(lineTotal)
+            if overflow || sumOverflow { throw Problem.validation(field: "lines", "the total is too large for one order") }
+            newTotal = sum
+        }
+        let passed = Set(try await tx.first(
+            "SELECT approval_steps FROM orders WHERE tenant_id = \(tx.tenantID) AND id = \(orderID)", as: [Int].self) ?? [])
+        let needed = try await CommerceSettings.load(in: tx).approvalRules.filter { newTotal >= $0.minTotalMinor && !passed.contains($0.step) }
+        if !needed.isEmpty {
+            throw Problem.conflict(
+                "approval_required",
+                "Order \(number) would need approval (\(needed.map(\.role.rawValue).joined(separator: " > "))) at its new total; cancel it and place a new order instead.")
+        }
     }
 
     static func checkLines(_ lines: [LineQuantity], against limits: [Int: Int64], what: String) throws {

@@ -23,7 +23,11 @@ public struct PricingPipeline: Sendable {
         var loaded = known ?? []
         if known == nil { loaded = try await CatalogStore.skus(lines.map(\.skuID), in: tx) }
         let skus = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let currency = skus.values.first?.currency ?? "CNY"
+        let currencies = Set(loaded.map(\.currency))
+        if currencies.count > 1 {
+            throw Problem.validation(field: "lines", "SKUs priced in different currencies (\(currencies.sorted().joined(separator: ", "))) cannot be in one quote")
+        }
+        let currency = currencies.first ?? "CNY"
         var quote = PriceQuote(buyerID: dealerID, currency: currency, lines: try lines.map { line in
             guard let sku = skus[line.skuID] else { throw Problem.validation(field: "skuID", "no SKU \(line.skuID)") }
             return PriceQuote.Line(skuID: sku.id, quantity: line.quantity, listUnitPriceMinor: sku.listPriceMinor)
@@ -32,6 +36,7 @@ public struct PricingPipeline: Sendable {
             try await stage.apply(to: &quote, in: tx, config: config)
             try Self.verify(quote, after: pluginID)
         }
+        try Self.checkTotals(quote)
         return quote
     }
 
@@ -54,6 +59,22 @@ public struct PricingPipeline: Sendable {
             }
         }
         return stages.sorted { ($0.0.order, $0.1) < ($1.0.order, $1.1) }
+    }
+
+    /// Line and quote totals must fit in Int64 fen (about 92 trillion yuan), so that the computed
+    /// totals used afterwards can never trap.
+    static func checkTotals(_ quote: PriceQuote) throws {
+        var total: Int64 = 0, listTotal: Int64 = 0
+        for line in quote.lines {
+            let (lineTotal, lineOverflow) = line.unitPriceMinor.multipliedReportingOverflow(by: line.quantity)
+            let (listLine, listOverflow) = line.listUnitPriceMinor.multipliedReportingOverflow(by: line.quantity)
+            let (newTotal, totalOverflow) = total.addingReportingOverflow(lineTotal)
+            let (newListTotal, listTotalOverflow) = listTotal.addingReportingOverflow(listLine)
+            if lineOverflow || listOverflow || totalOverflow || listTotalOverflow {
+                throw Problem.validation(field: "lines", "the total is too large for one order")
+            }
+            (total, listTotal) = (newTotal, newListTotal)
+        }
     }
 
     /// A stage must leave every line explained (list price plus adjustments equals the unit

@@ -103,9 +103,12 @@ struct CartRoutes {
         ) { _, scope in
             let (viewer, dealer) = try await Self.cartDealer(scope)
             let body = try await scope.decode(Checkout.self)
-            let items = try await CartStore.items(userID: scope.principal.id, dealerID: dealer.id, in: scope.tx)
             let key = scope.request.headers[.idempotencyKey]
-            if items.isEmpty, key == nil { throw Problem.conflict("cart_empty", "The cart is empty.") }
+            if let key, let earlier = try await platform.placement.replay(idempotencyKey: key, viewer: viewer, in: scope.tx) {
+                return try OrderRoutes.placed(earlier, replayed: true)
+            }
+            let items = try await CartStore.items(userID: scope.principal.id, dealerID: dealer.id, in: scope.tx)
+            if items.isEmpty { throw Problem.conflict("cart_empty", "The cart is empty.") }
             let request = OrderPlacement.Request(
                 dealerID: dealer.id, lines: items.map { .init(skuID: $0.skuID, quantity: $0.quantity) }, note: body.note)
             let (order, replayed) = try await platform.placement.place(

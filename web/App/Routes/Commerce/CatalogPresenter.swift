@@ -84,6 +84,8 @@ struct CatalogPresenter {
     func pricingDealer(_ viewer: Viewer, scope: RequestScope) async throws -> UUID? {
         if case .dealer(let id) = viewer { return id }
         guard let text = scope.query("dealerID") else { return nil }
+        // A dealer's prices are its business and headquarters': suppliers do not see them.
+        try scope.require(.dealersRead)
         guard let id = UUID(uuidString: text), try await DealerStore.dealer(id, for: viewer, in: scope.tx) != nil else {
             throw Problem.validation(field: "dealerID", "no dealer with this id that you may see")
         }

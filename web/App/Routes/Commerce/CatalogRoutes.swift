@@ -76,8 +76,11 @@ struct CatalogRoutes {
             if let cursor = scope.query("cursor") { let (code, id) = try Cursor.decode(cursor); filter.after = (code, id) }
             let found = try await CatalogStore.search(filter, in: scope.tx)
             let page = Array(found.prefix(limit))
-            let entries = try await presenter.entries(page, dealerID: try await presenter.pricingDealer(viewer, scope: scope),
+            var entries = try await presenter.entries(page, dealerID: try await presenter.pricingDealer(viewer, scope: scope),
                                                       viewer: viewer, scope: scope)
+            if case .dealer = viewer {
+                for index in entries.indices { entries[index].skus.removeAll { $0.sku.status != .active } }
+            }
             return try .json(Page(items: entries, nextCursor: found.count > limit ? page.last.map { Cursor.encode(key: $0.code, id: $0.id) } : nil))
         }
         table.add(Endpoint(
@@ -177,6 +180,7 @@ struct CatalogRoutes {
         ) { _, scope in
             let body = try await scope.decode(OrderPlacement.Request.self)
             let viewer = try await Viewer.of(scope.principal, in: scope.tx)
+            if viewer.dealerFilter == nil { try scope.require(.dealersRead) }
             let dealer = try await OrderPlacement.dealer(body.dealerID, viewer: viewer, in: scope.tx).id
             let lines = try await OrderPlacement.validate(body.lines, in: scope.tx)
             let quote = try await platform.pricing.quote(dealerID: dealer, lines: lines.map { ($0.sku.id, $0.quantity) }, in: scope.tx)

@@ -84,6 +84,12 @@ struct DealerRoutes {
         ) { _, scope in
             let dealer = try await Self.visibleDealer(scope)
             let body = try await scope.decode(DealerStore.DealerPatch.self)
+            let viewer = try await Viewer.of(scope.principal, in: scope.tx)
+            if let regionID = body.regionID, let region = try await DealerStore.region(regionID, in: scope.tx),
+               !viewer.canSee(dealerID: dealer.id, regionPath: region.path)
+            {
+                throw Problem.validation(field: "regionID", "outside the regions you manage")
+            }
             let updated = try await DealerStore.updateDealer(dealer.id, body, in: scope.tx)
             var details: [String: String] = [:]
             if body.tier != nil, updated.tier != dealer.tier { details["tier"] = "\(dealer.tier) -> \(updated.tier)" }
@@ -98,7 +104,18 @@ struct DealerRoutes {
             access: .permission(.dealersWrite), successStatus: .noContent)
         ) { _, scope in
             let dealer = try await Self.visibleDealer(scope)
+            let viewer = try await Viewer.of(scope.principal, in: scope.tx)
             let userID = try scope.uuid("userID", what: "User")
+            guard let user = try await UserStore.find(userID, tenantID: scope.tenantID, in: scope.tx) else { throw Problem.notFound("User") }
+            guard user.roles.contains(where: \.isDealerRole) else {
+                throw Problem.validation(field: "userID", "only a dealer_admin or dealer_buyer acts for a dealer")
+            }
+            // A manager may not pull a user away from a dealer outside its regions.
+            if let current = try await DealerStore.linkedDealer(userID: userID, in: scope.tx),
+               try await DealerStore.dealer(current, for: viewer, in: scope.tx) == nil
+            {
+                throw Problem.notFound("User")
+            }
             try await DealerStore.link(userID: userID, dealerID: dealer.id, in: scope.tx)
             scope.audit(objectType: "dealer", objectID: dealer.id.uuidString, details: ["linkedUser": userID.uuidString])
             return .noContent()

@@ -62,7 +62,10 @@ struct OrderRoutes {
             }
             if let cursor = scope.query("cursor") {
                 let (key, id) = try Cursor.decode(cursor)
-                guard let seconds = Double(key) else { throw Problem.validation(field: "cursor", "not a cursor of this list") }
+                // A finite time between 1970 and 2100, or the cursor was not made by this list.
+                guard let seconds = Double(key), seconds.isFinite, (0...4_102_444_800).contains(seconds) else {
+                    throw Problem.validation(field: "cursor", "not a cursor of this list")
+                }
                 filter.after = (Date(timeIntervalSince1970: seconds), id)
             }
             let found = try await OrderStore.list(filter, for: viewer, in: scope.tx)
