@@ -40,6 +40,7 @@ enum TieredPricingRoutes {
     static func register(_ routes: PluginRoutes) {
         registerTiers(routes)
         registerPriceLists(routes)
+        registerCSV(routes)
         registerContracts(routes)
         registerFloorsAndRegions(routes)
         registerResolve(routes)
@@ -147,6 +148,48 @@ enum TieredPricingRoutes {
                         details: ["skuID": body.skuID.uuidString, "breaks": body.breaks.map { "\($0.minQuantity):\($0.unitPriceMinor)" }.joined(separator: ",")])
             let prices = try await TieredPricingStore.prices(listID: list.id, at: nil, in: scope.tx).filter { $0.skuID == body.skuID }
             return try .json(Items(items: prices))
+        }
+    }
+
+    // MARK: CSV
+
+    static func registerCSV(_ routes: PluginRoutes) {
+        var importing = Endpoint(
+            .post, "/price-lists/{listID}/import", operationID: "price_lists.import",
+            summary: "Set the breaks of a price list from a CSV file with columns sku_code,min_quantity,unit_price (yuan); each SKU in "
+                + "the file gets exactly its rows as breaks, from now or effectiveFrom; all or nothing, errors as row N.column",
+            tag: tag, access: manage, query: [.init("effectiveFrom", .dateTime, "When the new breaks take effect (default now)")],
+            requestBody: .text, response: .ref("ImportResult"))
+        importing.requestMediaType = "text/csv"
+        importing.maxBodySize = 8 << 20
+        routes.add(importing) { _, scope in
+            guard let list = try await TieredPricingStore.priceList(try scope.uuid("listID", what: "Price list"), in: scope.tx) else {
+                throw Problem.notFound("Price list")
+            }
+            let now = Date()
+            let effective = try scope.query("effectiveFrom").map { try parseDate($0, field: "effectiveFrom") } ?? now
+            if effective < now.addingTimeInterval(-60) { throw Problem.validation(field: "effectiveFrom", "cannot rewrite the past") }
+            let result = try await PriceListCSV.run(try await scope.text(), list: list, effectiveFrom: effective, in: scope.tx)
+            scope.audit(objectType: "tiered_pricing.price_list", objectID: list.id.uuidString, details: [
+                "import": "csv", "imported": String(result.imported), "created": String(result.created), "updated": String(result.updated),
+            ])
+            return try .json(result)
+        }
+        var exporting = Endpoint(
+            .get, "/price-lists/{listID}/export", operationID: "price_lists.export",
+            summary: "The breaks of a price list in force now (or at `at`) as CSV, in the import's columns", tag: tag, access: manage,
+            query: [.init("at", .dateTime, "The moment (default now)")], response: .text)
+        exporting.responseMediaType = "text/csv"
+        routes.add(exporting) { _, scope in
+            guard let list = try await TieredPricingStore.priceList(try scope.uuid("listID", what: "Price list"), in: scope.tx) else {
+                throw Problem.notFound("Price list")
+            }
+            let at = try scope.query("at").map { try parseDate($0, field: "at") } ?? Date()
+            let buffer = ByteBuffer(string: CSVTable.render(header: PriceListCSV.columns, rows: try await PriceListCSV.rows(list: list, at: at, in: scope.tx)))
+            return Response(status: .ok, headers: [
+                .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"price-list-\(list.id.uuidString.lowercased()).csv\"",
+                .contentLength: String(buffer.readableBytes),
+            ], body: .init(byteBuffer: buffer))
         }
     }
 
