@@ -28,7 +28,7 @@ struct SKURules: Sendable, Codable, Equatable {
     var listPriceMinor: Int64
     var contracts: [Timed<ContractCandidate>] = []
     var listPrices: [Timed<ListPriceCandidate>] = []
-    var tier: TierCandidate?
+    var tiers: [Timed<TierCandidate>] = []
     var floorMinor: Int64?
     var authorized = true
 
@@ -41,7 +41,8 @@ struct SKURules: Sendable, Codable, Equatable {
     func candidates(at: Date) -> LineCandidates {
         LineCandidates(
             listPriceMinor: listPriceMinor, contracts: contracts.filter { $0.window.contains(at) }.map(\.value),
-            listPrices: listPrices.filter { $0.window.contains(at) }.map(\.value), tier: tier, floorMinor: floorMinor)
+            listPrices: listPrices.filter { $0.window.contains(at) }.map(\.value),
+            tier: tiers.first { $0.window.contains(at) }?.value, floorMinor: floorMinor)
     }
 }
 
@@ -86,12 +87,19 @@ enum CandidateLoader {
                 priceListID: row.1, priceListName: row.2, scope: ListPriceCandidate.Scope(rawValue: row.3) ?? .tier,
                 regionDepth: depth, priority: row.5, createdAt: row.6, minQuantity: row.7, unitPriceMinor: row.8)))
         }
-        if let tier = try await tx.first(
-            "SELECT code, name_zh, name_en, discount_bp FROM tiered_pricing_tiers WHERE tenant_id = \(tx.tenantID) AND code = \(dealer.tier)",
-            as: (String, String, String, Int).self)
-        {
-            for id in ids { result[id]?.tier = TierCandidate(code: tier.0, name: LocalizedText(zh: tier.1, en: tier.2), discountBP: tier.3) }
+        let tiers = try await tx.all(
+            """
+            SELECT t.code, t.name_zh, t.name_en, coalesce(d.discount_bp, t.discount_bp), coalesce(d.valid_from, t.created_at), d.valid_to
+            FROM tiered_pricing_tiers t
+            LEFT JOIN tiered_pricing_tier_discounts d ON d.tenant_id = t.tenant_id AND d.tier_id = t.id
+            WHERE t.tenant_id = \(tx.tenantID) AND t.code = \(dealer.tier) AND (d.valid_to IS NULL OR d.valid_to > \(since))
+            ORDER BY 5
+            """, as: (String, String, String, Int, Date, Date?).self
+        ).map {
+            SKURules.Timed(window: Window(from: $0.4, to: $0.5),
+                           value: TierCandidate(code: $0.0, name: LocalizedText(zh: $0.1, en: $0.2), discountBP: $0.3))
         }
+        for id in ids { result[id]?.tiers = tiers }
         // A SKU's own floor wins over a category floor; among categories the highest floor.
         let floors = try await tx.all(
             """

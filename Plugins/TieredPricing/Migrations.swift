@@ -114,6 +114,7 @@ enum TieredPricingSchema {
             + Migration.tenantIsolation("tiered_pricing_floors")
             + Migration.tenantIsolation("tiered_pricing_sku_regions")),
         versionTable,
+        tierDiscountHistory,
     ]
 }
 
@@ -128,4 +129,25 @@ extension TieredPricingSchema {
         )
         """,
     ] + Migration.tenantIsolation("tiered_pricing_versions"))
+}
+
+extension TieredPricingSchema {
+    /// Every discount a tier ever had, with its period, so a past tier-discount price can be
+    /// reconstructed; the tier row keeps the current one for display. Tiers made before this
+    /// table existed have no rows here: their current discount counts from their creation.
+    static let tierDiscountHistory = Migration("004-tier-discount-history", [
+        """
+        CREATE TABLE tiered_pricing_tier_discounts (
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            id uuid NOT NULL,
+            tier_id uuid NOT NULL,
+            discount_bp integer NOT NULL CHECK (discount_bp BETWEEN 0 AND 10000),
+            valid_from timestamptz NOT NULL,
+            valid_to timestamptz CHECK (valid_to IS NULL OR valid_to >= valid_from),
+            PRIMARY KEY (tenant_id, id),
+            FOREIGN KEY (tenant_id, tier_id) REFERENCES tiered_pricing_tiers (tenant_id, id)
+        )
+        """,
+        "CREATE INDEX tiered_pricing_tier_discounts_tier ON tiered_pricing_tier_discounts (tenant_id, tier_id, valid_from)",
+    ] + Migration.tenantIsolation("tiered_pricing_tier_discounts"))
 }

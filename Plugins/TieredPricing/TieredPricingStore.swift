@@ -49,6 +49,7 @@ enum TieredPricingStore {
         } catch where error.sqlState == "23505" {
             throw Problem.validation(field: "code", "a tier with this code exists")
         }
+        try await recordDiscount(tierID: tier.id, bp: tier.discountBP, from: Date(), in: tx)
         try await RulesCache.changed(in: tx)
         return tier
     }
@@ -66,8 +67,23 @@ enum TieredPricingStore {
                 updated_at = now()
             WHERE tenant_id = \(tx.tenantID) AND id = \(tier.id)
             """)
+        if tier.discountBP != current.discountBP { try await recordDiscount(tierID: tier.id, bp: tier.discountBP, from: Date(), in: tx) }
         try await RulesCache.changed(in: tx)
         return tier
+    }
+
+    /// Ends the tier's discount in force and starts `bp` at `from` (discounts are kept for history).
+    static func recordDiscount(tierID: UUID, bp: Int, from: Date, in tx: TenantTransaction) async throws {
+        try await tx.query(
+            """
+            UPDATE tiered_pricing_tier_discounts SET valid_to = \(from)
+            WHERE tenant_id = \(tx.tenantID) AND tier_id = \(tierID) AND (valid_to IS NULL OR valid_to > \(from))
+            """)
+        try await tx.query(
+            """
+            INSERT INTO tiered_pricing_tier_discounts (tenant_id, id, tier_id, discount_bp, valid_from)
+            VALUES (\(tx.tenantID), \(UUID()), \(tierID), \(bp), \(from))
+            """)
     }
 
     // MARK: Price lists
@@ -134,6 +150,12 @@ enum TieredPricingStore {
     static func updatePriceList(_ current: PriceList, _ patch: PriceListPatch, in tx: TenantTransaction) async throws -> PriceList {
         var errors = patch.name.map { CatalogValidation.name($0, field: "name") } ?? []
         if let validTo = patch.validTo, validTo <= current.validFrom { errors.append(.init(field: "validTo", message: "must be after validFrom")) }
+        if let validTo = patch.validTo, validTo < Date().addingTimeInterval(-60) {
+            errors.append(.init(field: "validTo", message: "cannot rewrite the past: a list ends now at the earliest"))
+        }
+        if let end = current.validTo, end < Date().addingTimeInterval(-60), patch.validTo != nil {
+            errors.append(.init(field: "validTo", message: "the list has ended; its history is kept as it was"))
+        }
         if !errors.isEmpty { throw Problem.validation(errors) }
         var list = current
         if let name = patch.name { list.name = name }

@@ -180,6 +180,19 @@ struct TieredPricingResolutionTests {
             let past2 = try await client.send(.put, TieredShop.base + "/price-lists/\(list)/prices",
                                               raw: #"{"skuID": "\#(shop.pen)", "breaks": [], "effectiveFrom": "2020-01-01T00:00:00Z"}"#, token: shop.admin)
             #expect(past2.status == .unprocessableContent, "the past is not rewritten")
+            let close = try await client.send(.patch, TieredShop.base + "/price-lists/\(list)", raw: #"{"validTo": "2020-01-01T00:00:00Z"}"#,
+                                              token: shop.admin)
+            #expect(close.status == .unprocessableContent, "a list is not closed in the past")
+
+            // Tier discounts are kept with their periods too.
+            let gold = try await t.tier("gold", bp: 1000)
+            try await Task.sleep(for: .milliseconds(20))
+            let before = Date()
+            try await Task.sleep(for: .milliseconds(20))
+            let patch = try await client.send(.patch, TieredShop.base + "/tiers/\(gold)", raw: #"{"discountBP": 2000}"#, token: shop.admin)
+            #expect(patch.status == .ok)
+            #expect(try await t.resolve(dealer: shop.eastDealer, sku: shop.paper, quantity: 10).unitPriceMinor == 6400)
+            #expect(try await t.resolve(dealer: shop.eastDealer, sku: shop.paper, quantity: 10, at: before).unitPriceMinor == 7200)
         }
     }
 

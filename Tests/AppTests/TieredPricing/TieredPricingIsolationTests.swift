@@ -10,7 +10,7 @@ import TieredPricing
 struct TieredPricingIsolationTests {
     static let tables = [
         "tiered_pricing_tiers", "tiered_pricing_price_lists", "tiered_pricing_list_prices", "tiered_pricing_contracts",
-        "tiered_pricing_floors", "tiered_pricing_sku_regions", "tiered_pricing_versions",
+        "tiered_pricing_floors", "tiered_pricing_sku_regions", "tiered_pricing_versions", "tiered_pricing_tier_discounts",
     ]
 
     /// Fills every table of the plugin for one tenant through the API.
