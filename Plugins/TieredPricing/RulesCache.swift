@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Logging
+import Synchronization
 
 /// Pricing rules cached per (tenant, dealer context, pricing version, SKU set) in the tenant cache
 /// (namespace `tiered-pricing`). The version is a row of this plugin's own table that every change
@@ -49,12 +50,44 @@ enum RulesCache {
         let load: () async throws -> Entry = {
             Entry(skus: ids, rules: try await CandidateLoader.load(dealer: dealer, skus: skus, currency: currency, since: now, in: tx))
         }
+        let memoKey = "\(tx.tenantID.uuidString):\(key)"
+        if let entry = memo(memoKey), entry.skus == ids, !skus.contains(where: { entry.rules[$0.key]?.listPriceMinor != $0.value }) {
+            return entry.rules
+        }
         let entry = try await cache.value(tenant: tx.tenantID, namespace: namespace, key: key, ttl: .seconds(300), load: load)
+        remember(memoKey, entry)
         // A fingerprint collision or a list price changed in the catalog: load afresh.
         if entry.skus != ids || skus.contains(where: { entry.rules[$0.key]?.listPriceMinor != $0.value }) {
             return try await load().rules
         }
         return entry.rules
+    }
+
+    /// Decoded entries, so a warm quote decodes nothing. Safe to keep because the key carries the
+    /// pricing version; kept briefly anyway, since kernel changes (a product's category, which
+    /// floors follow) do not bump it.
+    struct Memo { var entry: Entry; var expires: ContinuousClock.Instant }
+    static let memos = Mutex<[String: Memo]>([:])
+    static let memoTTL = Duration.seconds(30)
+    static let maxMemos = 5_000
+
+    static func memo(_ key: String) -> Entry? {
+        memos.withLock { memos in
+            guard let memo = memos[key] else { return nil }
+            if memo.expires < .now { memos[key] = nil; return nil }
+            return memo.entry
+        }
+    }
+
+    static func remember(_ key: String, _ entry: Entry) {
+        memos.withLock { memos in
+            if memos.count >= maxMemos {
+                let now = ContinuousClock.now
+                memos = memos.filter { $0.value.expires > now }
+                if memos.count >= maxMemos { memos.removeAll(keepingCapacity: true) }
+            }
+            memos[key] = Memo(entry: entry, expires: .now + memoTTL)
+        }
     }
 
     /// Records a change of the tenant's pricing rules in this transaction; the cache namespace is
