@@ -72,7 +72,14 @@ struct NewPriceList: Decodable {
 }
 struct PriceListPatch: Decodable { var name: String?; var validTo: Date? }
 struct PriceBreak: Codable, Sendable { var minQuantity: Int64; var unitPriceMinor: Int64 }
-struct SetPrices: Decodable { var skuID: UUID; var breaks: [PriceBreak]; var effectiveFrom: Date? }
+struct SetPrices: Decodable {
+    var skuID: UUID
+    var breaks: [PriceBreak]
+    var effectiveFrom: Date?
+    /// `unit` (default): quantities and prices in the SKU's unit (e.g. 箱); `piece`: in the pieces
+    /// a unit holds (its pack size), converted exactly on the way in.
+    var per: String?
+}
 struct NewContract: Decodable {
     var dealerID: UUID
     var skuID: UUID

@@ -222,6 +222,25 @@ enum TieredPricingStore {
         try await RulesCache.changed(in: tx)
     }
 
+    /// Breaks given per piece, in the SKU's unit: a unit holding `packSize` pieces costs `packSize`
+    /// times the piece price, and "from N pieces" is "from N / packSize units" (N must be a whole
+    /// number of units, so no quantity is rounded).
+    static func toSKUUnits(_ breaks: [PriceBreak], packSize: Int64, prefix: String) -> ([PriceBreak], [Field]) {
+        var errors: [Field] = []
+        let converted = breaks.enumerated().map { index, item -> PriceBreak in
+            if item.minQuantity % packSize != 0 {
+                errors.append(.init(field: "\(prefix)breaks[\(index)].minQuantity",
+                                    message: "a whole number of units: a multiple of the pack size \(packSize)"))
+            }
+            let (price, overflow) = item.unitPriceMinor.multipliedReportingOverflow(by: packSize)
+            if overflow || price > maxPrice {
+                errors.append(.init(field: "\(prefix)breaks[\(index)].unitPriceMinor", message: "too large once converted to the SKU's unit"))
+            }
+            return PriceBreak(minQuantity: max(1, item.minQuantity / packSize), unitPriceMinor: overflow ? 0 : price)
+        }
+        return (converted, errors)
+    }
+
     static func skuExists(_ id: UUID, in tx: TenantTransaction) async throws -> Bool {
         try await tx.first("SELECT 1 FROM skus WHERE tenant_id = \(tx.tenantID) AND id = \(id)", as: Int.self) != nil
     }

@@ -127,7 +127,7 @@ enum TieredPricingRoutes {
             summary: "Set a SKU's quantity breaks in a price list (from now or effectiveFrom; older versions are kept)", tag: tag,
             access: manage,
             requestBody: .object(
-                ["skuID": .uuid, "effectiveFrom": .dateTime,
+                ["skuID": .uuid, "effectiveFrom": .dateTime, "per": .string(enumValues: ["unit", "piece"]),
                  "breaks": .array(.object(["minQuantity": .integer(minimum: 1), "unitPriceMinor": .integer(minimum: 0)],
                                           required: ["minQuantity", "unitPriceMinor"]), maxItems: 50)],
                 required: ["skuID", "breaks"]),
@@ -138,14 +138,26 @@ enum TieredPricingRoutes {
             }
             let body = try await scope.decode(SetPrices.self)
             var errors = TieredPricingStore.validateBreaks(body.breaks, prefix: "")
-            if try await !TieredPricingStore.skuExists(body.skuID, in: scope.tx) { errors.append(.init(field: "skuID", message: "no SKU with this id")) }
+            let sku = try await CatalogStore.skus([body.skuID], in: scope.tx).first
+            if sku == nil { errors.append(.init(field: "skuID", message: "no SKU with this id")) }
+            var breaks = body.breaks
+            switch body.per ?? "unit" {
+            case "unit": break
+            case "piece":
+                if let sku, errors.isEmpty {
+                    let (converted, conversionErrors) = TieredPricingStore.toSKUUnits(breaks, packSize: Int64(sku.packSize), prefix: "")
+                    breaks = converted
+                    errors += conversionErrors
+                }
+            default: errors.append(.init(field: "per", message: "unit (the SKU's unit) or piece"))
+            }
             let now = Date()
             let effective = body.effectiveFrom ?? now
             if effective < now.addingTimeInterval(-60) { errors.append(.init(field: "effectiveFrom", message: "cannot rewrite the past")) }
             if !errors.isEmpty { throw Problem.validation(errors) }
-            try await TieredPricingStore.setPrices(list: list, skuID: body.skuID, breaks: body.breaks, effectiveFrom: effective, in: scope.tx)
+            try await TieredPricingStore.setPrices(list: list, skuID: body.skuID, breaks: breaks, effectiveFrom: effective, in: scope.tx)
             scope.audit(objectType: "tiered_pricing.price_list", objectID: list.id.uuidString,
-                        details: ["skuID": body.skuID.uuidString, "breaks": body.breaks.map { "\($0.minQuantity):\($0.unitPriceMinor)" }.joined(separator: ",")])
+                        details: ["skuID": body.skuID.uuidString, "breaks": breaks.map { "\($0.minQuantity):\($0.unitPriceMinor)" }.joined(separator: ",")])
             let prices = try await TieredPricingStore.prices(listID: list.id, at: nil, in: scope.tx).filter { $0.skuID == body.skuID }
             return try .json(Items(items: prices))
         }

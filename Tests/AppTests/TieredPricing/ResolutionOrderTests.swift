@@ -110,6 +110,38 @@ struct TieredPricingResolutionTests {
         }
     }
 
+    @Test("breaks can be given per piece for a SKU sold in packs; they are converted exactly to the SKU's unit")
+    func unitConversion() async throws {
+        try await TestPlatform.withApp { client, platform in
+            let t = try await TieredShop.make(client, platform, prefix: "tp-units")
+            let shop = t.shop
+            let created = try await client.send(.post, "/api/v1/products", raw: """
+                {"code": "PEN-BOX", "nameZh": "中性笔整盒", "status": "active",
+                 "skus": [{"code": "PEN-BOX-12", "name": "12 支装", "unit": "盒", "packSize": 12, "listPriceMinor": 15000}]}
+                """, token: shop.admin)
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            let box = try #require(try created.json(ProductBody.self).skus.first).id
+            let list = try await t.priceList("按支报价", #""scope": "tier", "tierCode": "gold""#)
+            let set = try await client.send(.put, TieredShop.base + "/price-lists/\(list)/prices", raw: """
+                {"skuID": "\(box)", "per": "piece", "breaks": [{"minQuantity": 12, "unitPriceMinor": 1100}, {"minQuantity": 120, "unitPriceMinor": 1000}]}
+                """, token: shop.admin)
+            #expect(set.status == .ok, "\(String(buffer: set.body))")
+            struct Items: Decodable { var items: [ListPrice] }
+            #expect(try set.json(Items.self).items.map { [$0.minQuantity, $0.unitPriceMinor] } == [[1, 13200], [10, 12000]])
+            #expect(try await t.resolve(dealer: shop.eastDealer, sku: box, quantity: 9).unitPriceMinor == 13200)
+            #expect(try await t.resolve(dealer: shop.eastDealer, sku: box, quantity: 10).unitPriceMinor == 12000)
+            let uneven = try await client.send(.put, TieredShop.base + "/price-lists/\(list)/prices", raw: """
+                {"skuID": "\(box)", "per": "piece", "breaks": [{"minQuantity": 13, "unitPriceMinor": 1100}]}
+                """, token: shop.admin)
+            #expect(uneven.status == .unprocessableContent)
+            #expect(String(buffer: uneven.body).contains("breaks[0].minQuantity"))
+            let unknown = try await client.send(.put, TieredShop.base + "/price-lists/\(list)/prices", raw: """
+                {"skuID": "\(box)", "per": "carton", "breaks": []}
+                """, token: shop.admin)
+            #expect(unknown.status == .unprocessableContent)
+        }
+    }
+
     @Test("validity windows: future lists wait, expired contracts stop, a past date sees what was in force then")
     func validityWindows() async throws {
         try await TestPlatform.withApp { client, platform in
