@@ -253,12 +253,17 @@ enum TieredPricingStore {
         ContractPrice(id: r.0, dealerID: r.1, skuID: r.2, unitPriceMinor: r.3, validFrom: r.4, validTo: r.5, contractRef: r.6, createdAt: r.7)
     }
 
-    static func contracts(dealerID: UUID?, in tx: TenantTransaction) async throws -> [ContractPrice] {
+    /// Contract prices by reference, optionally of one dealer or SKU; `limit + 1` rows after the cursor.
+    static func contracts(
+        dealerID: UUID?, skuID: UUID?, after: (ref: String, id: UUID)?, limit: Int, in tx: TenantTransaction
+    ) async throws -> [ContractPrice] {
         try await tx.all(
             """
             SELECT \(unescaped: contractColumns) FROM tiered_pricing_contracts
             WHERE tenant_id = \(tx.tenantID) AND (\(dealerID)::uuid IS NULL OR dealer_id = \(dealerID))
-            ORDER BY created_at, id
+              AND (\(skuID)::uuid IS NULL OR sku_id = \(skuID))
+              AND (\(after?.ref)::text IS NULL OR (contract_ref, id) > (\(after?.ref), \(after?.id)))
+            ORDER BY contract_ref, id LIMIT \(limit + 1)
             """, as: ContractRow.self).map(contract)
     }
 

@@ -209,14 +209,29 @@ enum TieredPricingRoutes {
 
     static func registerContracts(_ routes: PluginRoutes) {
         routes.add(Endpoint(
-            .get, "/contracts", operationID: "contracts.list", summary: "Contract prices", tag: tag, access: manage,
-            query: [.init("dealerID", .uuid, "Only this dealer's")], response: items(contractSchema))
+            .get, "/contracts", operationID: "contracts.list", summary: "Contract prices by contract reference, a page at a time", tag: tag,
+            access: manage,
+            query: [.init("dealerID", .uuid, "Only this dealer's"), .init("skuID", .uuid, "Only this SKU's"),
+                    .init("limit", .integer(minimum: 1, maximum: 200), "Page size, default 50"),
+                    .init("cursor", .string(maxLength: 300), "From the previous page's nextCursor")],
+            response: .object(["items": .array(contractSchema), "nextCursor": .nullable(.text)], required: ["items"]))
         ) { _, scope in
-            let dealer = try scope.query("dealerID").map { value -> UUID in
-                guard let id = UUID(uuidString: value) else { throw Problem.validation(field: "dealerID", "must be a UUID") }
-                return id
+            func id(_ name: String) throws -> UUID? {
+                try scope.query(name).map { value in
+                    guard let id = UUID(uuidString: value) else { throw Problem.validation(field: name, "must be a UUID") }
+                    return id
+                }
             }
-            return try .json(Items(items: try await TieredPricingStore.contracts(dealerID: dealer, in: scope.tx)))
+            let limit = try scope.query("limit").map { value -> Int in
+                guard let limit = Int(value), (1...200).contains(limit) else { throw Problem.validation(field: "limit", "1-200") }
+                return limit
+            } ?? 50
+            let after = try scope.query("cursor").map(Cursor.decode).map { (ref: $0.key, id: $0.id) }
+            let found = try await TieredPricingStore.contracts(dealerID: try id("dealerID"), skuID: try id("skuID"), after: after, limit: limit,
+                                                               in: scope.tx)
+            let page = Array(found.prefix(limit))
+            struct Page: Encodable { var items: [ContractPrice]; var nextCursor: String? }
+            return try .json(Page(items: page, nextCursor: found.count > limit ? page.last.map { Cursor.encode(key: $0.contractRef, id: $0.id) } : nil))
         }
         routes.add(Endpoint(
             .post, "/contracts", operationID: "contracts.create", summary: "Add a contract price for a dealer and SKU", tag: tag,

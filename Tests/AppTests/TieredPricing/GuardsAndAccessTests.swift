@@ -109,6 +109,18 @@ struct TieredPricingGuardsTests {
             let plain = try await CommerceFixture.make(client, platform, prefix: "tp-plain")
             let refused = try await client.get(TieredShop.base + "/tiers", token: plain.admin)
             #expect([.notFound, .forbidden].contains(refused.status))
+            // Contracts page by reference.
+            _ = try await t.contract(dealer: shop.westDealer, sku: shop.pen, price: 1000, ref: "C2")
+            _ = try await t.contract(dealer: shop.eastDealer, sku: shop.paper, price: 7000, ref: "C3")
+            struct Page: Decodable { var items: [ContractPrice]; var nextCursor: String? }
+            let first = try await client.get(TieredShop.base + "/contracts?limit=2", token: shop.admin).json(Page.self)
+            #expect(first.items.map(\.contractRef) == ["C1", "C2"])
+            let cursor = try #require(first.nextCursor)
+            let second = try await client.get(TieredShop.base + "/contracts?limit=2&cursor=\(cursor)", token: shop.admin).json(Page.self)
+            #expect(second.items.map(\.contractRef) == ["C3"] && second.nextCursor == nil)
+            let east = try await client.get(TieredShop.base + "/contracts?dealerID=\(shop.eastDealer)", token: shop.admin).json(Page.self)
+            #expect(east.items.map(\.contractRef) == ["C1", "C3"])
+            #expect(try await client.get(TieredShop.base + "/contracts?cursor=forged", token: shop.admin).status == .unprocessableContent)
             // Ending a contract keeps it, closed.
             let ended = try await client.send(.post, TieredShop.base + "/contracts/\(contract)/end", raw: "", token: shop.admin)
             #expect(ended.status == .ok)
