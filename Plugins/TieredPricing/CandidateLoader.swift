@@ -29,8 +29,19 @@ struct SKURules: Sendable, Codable, Equatable {
     var contracts: [Timed<ContractCandidate>] = []
     var listPrices: [Timed<ListPriceCandidate>] = []
     var tiers: [Timed<TierCandidate>] = []
-    var floorMinor: Int64?
+    var floors: [Timed<Floor>] = []
     var authorized = true
+
+    struct Floor: Sendable, Codable, Equatable {
+        var own: Bool
+        var minPriceMinor: Int64
+    }
+
+    /// A SKU's own floor wins over a category floor; among categories the highest.
+    func floor(at: Date) -> Int64? {
+        let current = floors.filter { $0.window.contains(at) }.map(\.value)
+        return current.first(where: \.own)?.minPriceMinor ?? current.map(\.minPriceMinor).max()
+    }
 
     struct Timed<Value: Sendable & Codable & Equatable>: Sendable, Codable, Equatable {
         var window: Window
@@ -42,7 +53,7 @@ struct SKURules: Sendable, Codable, Equatable {
         LineCandidates(
             listPriceMinor: listPriceMinor, contracts: contracts.filter { $0.window.contains(at) }.map(\.value),
             listPrices: listPrices.filter { $0.window.contains(at) }.map(\.value),
-            tier: tiers.first { $0.window.contains(at) }?.value, floorMinor: floorMinor)
+            tier: tiers.first { $0.window.contains(at) }?.value, floorMinor: floor(at: at))
     }
 }
 
@@ -100,17 +111,16 @@ enum CandidateLoader {
                            value: TierCandidate(code: $0.0, name: LocalizedText(zh: $0.1, en: $0.2), discountBP: $0.3))
         }
         for id in ids { result[id]?.tiers = tiers }
-        // A SKU's own floor wins over a category floor; among categories the highest floor.
         let floors = try await tx.all(
             """
-            SELECT s.id, f.sku_id IS NOT NULL AS own, f.min_price_minor
+            SELECT s.id, f.sku_id IS NOT NULL, f.min_price_minor, f.valid_from, f.valid_to
             FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
             JOIN tiered_pricing_floors f ON f.tenant_id = s.tenant_id AND (f.sku_id = s.id OR f.category_id = ANY (p.category_path))
-            WHERE s.tenant_id = \(tx.tenantID) AND s.id = ANY (\(ids))
-            ORDER BY s.id, own DESC, f.min_price_minor DESC
-            """, as: (UUID, Bool, Int64).self)
-        var seen = Set<UUID>()
-        for row in floors where seen.insert(row.0).inserted { result[row.0]?.floorMinor = row.2 }
+            WHERE s.tenant_id = \(tx.tenantID) AND s.id = ANY (\(ids)) AND (f.valid_to IS NULL OR f.valid_to > \(since))
+            """, as: (UUID, Bool, Int64, Date, Date?).self)
+        for row in floors {
+            result[row.0]?.floors.append(.init(window: Window(from: row.3, to: row.4), value: .init(own: row.1, minPriceMinor: row.2)))
+        }
         for id in try await unauthorized(ids, dealer: dealer, in: tx) { result[id]?.authorized = false }
         return result
     }

@@ -115,6 +115,7 @@ enum TieredPricingSchema {
             + Migration.tenantIsolation("tiered_pricing_sku_regions")),
         versionTable,
         tierDiscountHistory,
+        floorHistory,
     ]
 }
 
@@ -150,4 +151,21 @@ extension TieredPricingSchema {
         """,
         "CREATE INDEX tiered_pricing_tier_discounts_tier ON tiered_pricing_tier_discounts (tenant_id, tier_id, valid_from)",
     ] + Migration.tenantIsolation("tiered_pricing_tier_discounts"))
+}
+
+extension TieredPricingSchema {
+    /// Floors kept with their periods: a change or a removal ends the current floor, so a past
+    /// price is clamped by the floor of its day.
+    static let floorHistory = Migration("005-floor-history", [
+        "ALTER TABLE tiered_pricing_floors ADD COLUMN valid_from timestamptz NOT NULL DEFAULT now()",
+        "ALTER TABLE tiered_pricing_floors ADD COLUMN valid_to timestamptz CHECK (valid_to IS NULL OR valid_to >= valid_from)",
+        "UPDATE tiered_pricing_floors SET valid_from = created_at",
+        "DROP INDEX tiered_pricing_floors_sku",
+        "DROP INDEX tiered_pricing_floors_category",
+        "CREATE UNIQUE INDEX tiered_pricing_floors_sku ON tiered_pricing_floors (tenant_id, sku_id) WHERE sku_id IS NOT NULL AND valid_to IS NULL",
+        """
+        CREATE UNIQUE INDEX tiered_pricing_floors_category ON tiered_pricing_floors (tenant_id, category_id)
+            WHERE category_id IS NOT NULL AND valid_to IS NULL
+        """,
+    ])
 }

@@ -310,13 +310,16 @@ enum TieredPricingStore {
 
     static func floors(in tx: TenantTransaction) async throws -> [PriceFloor] {
         try await tx.all(
-            "SELECT id, sku_id, category_id, min_price_minor FROM tiered_pricing_floors WHERE tenant_id = \(tx.tenantID) ORDER BY created_at, id",
+            """
+            SELECT id, sku_id, category_id, min_price_minor FROM tiered_pricing_floors
+            WHERE tenant_id = \(tx.tenantID) AND valid_to IS NULL ORDER BY created_at, id
+            """,
             as: (UUID, UUID?, UUID?, Int64).self
         ).map { PriceFloor(id: $0.0, skuID: $0.1, categoryID: $0.2, minPriceMinor: $0.3) }
     }
 
-    /// Sets the floor of a SKU or a category (one floor each; setting again replaces it).
-    static func setFloor(_ input: NewFloor, in tx: TenantTransaction) async throws -> PriceFloor {
+    /// Sets the floor of a SKU or a category (one floor each; setting again ends the old one now).
+    static func setFloor(_ input: NewFloor, now: Date = Date(), in tx: TenantTransaction) async throws -> PriceFloor {
         var errors: [Field] = []
         if (input.skuID == nil) == (input.categoryID == nil) { errors.append(.init(field: "skuID", message: "give either skuID or categoryID")) }
         if let sku = input.skuID, try await !skuExists(sku, in: tx) { errors.append(.init(field: "skuID", message: "no SKU with this id")) }
@@ -329,14 +332,14 @@ enum TieredPricingStore {
         if !errors.isEmpty { throw Problem.validation(errors) }
         try await tx.query(
             """
-            DELETE FROM tiered_pricing_floors WHERE tenant_id = \(tx.tenantID)
+            UPDATE tiered_pricing_floors SET valid_to = \(now) WHERE tenant_id = \(tx.tenantID) AND valid_to IS NULL
               AND (sku_id = \(input.skuID) OR category_id = \(input.categoryID))
             """)
         let floor = PriceFloor(id: UUID(), skuID: input.skuID, categoryID: input.categoryID, minPriceMinor: input.minPriceMinor)
         try await tx.query(
             """
-            INSERT INTO tiered_pricing_floors (tenant_id, id, sku_id, category_id, min_price_minor)
-            VALUES (\(tx.tenantID), \(floor.id), \(floor.skuID), \(floor.categoryID), \(floor.minPriceMinor))
+            INSERT INTO tiered_pricing_floors (tenant_id, id, sku_id, category_id, min_price_minor, valid_from)
+            VALUES (\(tx.tenantID), \(floor.id), \(floor.skuID), \(floor.categoryID), \(floor.minPriceMinor), \(now))
             """)
         try await RulesCache.changed(in: tx)
         return floor
@@ -344,7 +347,10 @@ enum TieredPricingStore {
 
     static func deleteFloor(_ id: UUID, in tx: TenantTransaction) async throws -> Bool {
         guard try await tx.first(
-            "DELETE FROM tiered_pricing_floors WHERE tenant_id = \(tx.tenantID) AND id = \(id) RETURNING 1", as: Int.self) != nil
+            """
+            UPDATE tiered_pricing_floors SET valid_to = \(Date())
+            WHERE tenant_id = \(tx.tenantID) AND id = \(id) AND valid_to IS NULL RETURNING 1
+            """, as: Int.self) != nil
         else { return false }
         try await RulesCache.changed(in: tx)
         return true

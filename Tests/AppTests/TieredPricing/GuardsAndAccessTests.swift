@@ -39,6 +39,17 @@ struct TieredPricingGuardsTests {
             let pens = try #require(floors.first { $0.skuID == shop.pen })
             #expect(try await client.send(.delete, TieredShop.base + "/floors/\(pens.id)", raw: "", token: shop.admin).status == .noContent)
             #expect(try await t.resolve(dealer: shop.eastDealer, sku: shop.pen).unitPriceMinor == 5000, "now the category floor")
+            // Floors are kept with their periods: a past date is clamped by the floor of its day.
+            let removedAt = Date()
+            try await Task.sleep(for: .milliseconds(20))
+            let raised = try await client.send(.put, TieredShop.base + "/floors", raw: #"{"categoryID": "\#(category)", "minPriceMinor": 6000}"#,
+                                               token: shop.admin)
+            #expect(raised.status == .ok)
+            #expect(try await t.resolve(dealer: shop.eastDealer, sku: shop.pen).unitPriceMinor == 6000)
+            #expect(try await t.resolve(dealer: shop.eastDealer, sku: shop.pen, at: removedAt).unitPriceMinor == 5000)
+            let before = try #require(floors.first { $0.skuID == shop.pen }).id
+            #expect(try await client.send(.delete, TieredShop.base + "/floors/\(before)", raw: "", token: shop.admin).status == .notFound,
+                    "an ended floor cannot be removed again")
         }
     }
 
