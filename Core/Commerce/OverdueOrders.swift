@@ -56,26 +56,20 @@ public struct OverdueOrderSweeper: Service {
         }
     }
 
-    /// One pass over every tenant: a cheap indexed probe per 1,000 tenants, then one transaction
-    /// per tenant that has something to raise.
+    /// One pass over every tenant: a cheap indexed probe per 1,000 tenants (`tenantsAcross`), then
+    /// one transaction per tenant that has something to raise.
     public func sweep() async throws {
-        let all = try await directory.all().map(\.id)
-        var start = 0
-        while start < all.count {
-            let chunk = Array(all[start..<min(start + 1000, all.count)])
-            start += chunk.count
-            let tenants = try await database.withTenant(TenantScope(tenantID: chunk[0], visibleTenants: chunk), logger: logger) { tx in
-                try await tx.all(
-                    """
-                    SELECT DISTINCT o.tenant_id FROM orders o
-                    WHERE o.tenant_id = ANY (\(chunk)) AND o.status IN ('submitted', 'awaiting_approval') AND NOT o.overdue_alerted
-                      AND o.placed_at < now() - make_interval(mins => coalesce(
-                          (SELECT confirm_within_minutes FROM commerce_settings s WHERE s.tenant_id = o.tenant_id), 1440))
-                    """, as: UUID.self)
-            }
-            for tenantID in tenants {
-                try await database.withTenant(.single(tenantID), logger: logger) { tx in try await OverdueOrders.raise(in: tx) }
-            }
+        let tenants = try await database.tenantsAcross(try await directory.all().map(\.id), logger: logger) { tx, chunk in
+            try await tx.all(
+                """
+                SELECT DISTINCT o.tenant_id FROM orders o
+                WHERE o.tenant_id = ANY (\(chunk)) AND o.status IN ('submitted', 'awaiting_approval') AND NOT o.overdue_alerted
+                  AND o.placed_at < now() - make_interval(mins => coalesce(
+                      (SELECT confirm_within_minutes FROM commerce_settings s WHERE s.tenant_id = o.tenant_id), 1440))
+                """, as: UUID.self)
+        }
+        for tenantID in tenants {
+            try await database.withTenant(.single(tenantID), logger: logger) { tx in try await OverdueOrders.raise(in: tx) }
         }
     }
 }

@@ -117,25 +117,16 @@ public struct EventDispatcher: Service {
     /// Tenants with events to dispatch or deliveries to POST now: one query over every tenant's
     /// rows, in a transaction whose scope names them all (the same mechanism as a group admin's).
     func tenantsWithDueWork() async throws -> Set<UUID> {
-        let all = try await directory.all().map(\.id)
-        var result = Set<UUID>()
-        var start = 0
-        while start < all.count {
-            let chunk = Array(all[start..<min(start + 1000, all.count)])
-            start += chunk.count
-            let due = try await database.withTenant(TenantScope(tenantID: chunk[0], visibleTenants: chunk), logger: logger) { tx in
-                try await tx.all(
-                    """
-                    SELECT tenant_id FROM outbox
-                    WHERE tenant_id = ANY (\(chunk)) AND dispatched_at IS NULL AND next_attempt_at <= now()
-                    UNION
-                    SELECT d.tenant_id FROM webhook_deliveries d
-                    JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.status = 'active'
-                    WHERE d.tenant_id = ANY (\(chunk)) AND d.status = 'pending' AND d.next_attempt_at <= now()
-                    """, as: UUID.self)
-            }
-            result.formUnion(due)
+        try await database.tenantsAcross(try await directory.all().map(\.id), logger: logger) { tx, chunk in
+            try await tx.all(
+                """
+                SELECT tenant_id FROM outbox
+                WHERE tenant_id = ANY (\(chunk)) AND dispatched_at IS NULL AND next_attempt_at <= now()
+                UNION
+                SELECT d.tenant_id FROM webhook_deliveries d
+                JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.status = 'active'
+                WHERE d.tenant_id = ANY (\(chunk)) AND d.status = 'pending' AND d.next_attempt_at <= now()
+                """, as: UUID.self)
         }
-        return result
     }
 }

@@ -21,7 +21,7 @@ public struct ContractCandidate: Sendable, Codable, Equatable {
 
 /// One quantity break of a price list valid at the moment asked about.
 public struct ListPriceCandidate: Sendable, Codable, Equatable {
-    public enum Scope: String, Sendable, Codable { case tier, region, dealer }
+    public typealias Scope = PriceList.Scope
     public var priceListID: UUID
     public var priceListName: String
     public var scope: Scope
