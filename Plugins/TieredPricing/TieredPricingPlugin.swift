@@ -30,4 +30,5 @@ public struct TieredPricingPlugin: Plugin {
     public func routes(_ routes: PluginRoutes) { TieredPricingRoutes.register(routes) }
     public var pricingStages: [any PricingStage] { [TieredPriceStage()] }
     public var orderChecks: [any OrderCheck] { [RegionAuthorizationCheck()] }
+    public var catalogVisibility: [any CatalogVisibility] { [RegionAuthorizationVisibility()] }
 }

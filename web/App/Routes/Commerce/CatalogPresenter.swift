@@ -80,6 +80,20 @@ struct CatalogPresenter {
         }
     }
 
+    /// The SKUs of these products that enabled plugins hide from the dealer (none without a dealer).
+    func hiddenSKUs(_ products: [Product], dealerID: UUID?, in tx: TenantTransaction) async throws -> Set<UUID> {
+        guard let dealerID else { return [] }
+        return try await platform.pricing.hiddenSKUs(products.flatMap(\.skus).map(\.id), buyerID: dealerID, in: tx)
+    }
+
+    /// The product without its hidden SKUs; nil when every SKU it has is hidden.
+    static func showing(_ product: Product, hiding hidden: Set<UUID>) -> Product? {
+        guard !hidden.isEmpty else { return product }
+        var visible = product
+        visible.skus.removeAll { hidden.contains($0.id) }
+        return visible.skus.isEmpty && !product.skus.isEmpty ? nil : visible
+    }
+
     /// The dealer whose prices a page shows: a dealer's own; for staff, the `dealerID` query if given.
     func pricingDealer(_ viewer: Viewer, scope: RequestScope) async throws -> UUID? {
         if case .dealer(let id) = viewer { return id }
