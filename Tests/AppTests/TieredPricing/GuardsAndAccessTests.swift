@@ -171,6 +171,8 @@ struct TieredPricingGuardsTests {
             _ = try await t.tier("gold", bp: 100)
             #expect(try await fields(.post, "/tiers", #"{"code": "gold", "nameZh": "金", "discountBP": 1}"#) == ["code"])
             #expect(try await fields(.post, "/price-lists", #"{"name": "x", "scope": "region"}"#) == ["regionID"])
+            #expect(try await fields(.post, "/price-lists", #"{"name": "x", "scope": "tier", "tierCode": "platinum"}"#) == ["tierCode"],
+                    "a tier list needs a tier that exists")
             #expect(try await fields(.post, "/price-lists", #"{"name": "x", "scope": "planet", "currency": "yuan"}"#) == ["currency", "scope"])
             #expect(try await fields(.post, "/price-lists",
                                      #"{"name": "x", "scope": "dealer", "dealerID": "\#(UUID())", "validFrom": "2026-02-01T00:00:00Z", "validTo": "2026-01-01T00:00:00Z"}"#)
