@@ -74,28 +74,9 @@ struct CatalogRoutes {
             }
             if case .dealer = viewer { filter.status = .active }
             if let cursor = scope.query("cursor") { let (code, id) = try Cursor.decode(cursor); filter.after = (code, id) }
-            let dealerID = try await presenter.pricingDealer(viewer, scope: scope)
-            // SKUs a plugin hides from the dealer can empty whole products; a few more batches
-            // keep the page full. The cursor is the last product looked at, shown or not.
-            var shown: [Product] = [], lastSeen: Product?, more = false
-            batches: for _ in 0..<4 {
-                let found = try await CatalogStore.search(filter, in: scope.tx)
-                let batch = Array(found.prefix(limit))
-                let hidden = try await presenter.hiddenSKUs(batch, dealerID: dealerID, in: scope.tx)
-                more = found.count > limit
-                for product in batch {
-                    if shown.count == limit { more = true; break batches }
-                    lastSeen = product
-                    if let visible = CatalogPresenter.showing(product, hiding: hidden) { shown.append(visible) }
-                }
-                guard more, shown.count < limit, let last = batch.last else { break }
-                filter.after = (last.code, last.id)
-            }
-            var entries = try await presenter.entries(shown, dealerID: dealerID, viewer: viewer, scope: scope)
-            if case .dealer = viewer {
-                for index in entries.indices { entries[index].skus.removeAll { $0.sku.status != .active } }
-            }
-            return try .json(Page(items: entries, nextCursor: more ? lastSeen.map { Cursor.encode(key: $0.code, id: $0.id) } : nil))
+            let (entries, next) = try await presenter.page(filter, viewer: viewer, dealerID: try await presenter.pricingDealer(viewer, scope: scope),
+                                                           scope: scope)
+            return try .json(Page(items: entries, nextCursor: next))
         }
         table.add(Endpoint(
             .post, "/api/v1/products", operationID: "products.create", summary: "Create a product with its SKUs",
