@@ -17,6 +17,8 @@ public protocol Plugin: Sendable {
     var eventHandlers: [any DomainEventHandler] { get }
     var orderChecks: [any OrderCheck] { get }
     var catalogVisibility: [any CatalogVisibility] { get }
+    /// Its pages in the web portal, with their navigation entries.
+    var pages: [PluginPage] { get }
 }
 
 extension Plugin {
@@ -29,6 +31,7 @@ extension Plugin {
     public var eventHandlers: [any DomainEventHandler] { [] }
     public var orderChecks: [any OrderCheck] { [] }
     public var catalogVisibility: [any CatalogVisibility] { [] }
+    public var pages: [PluginPage] { [] }
     /// The URL prefix of its routes.
     public var routePrefix: String { "/api/v1/plugins/\(id)" }
 }

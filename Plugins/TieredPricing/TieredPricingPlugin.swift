@@ -32,4 +32,5 @@ public struct TieredPricingPlugin: Plugin {
     public var orderChecks: [any OrderCheck] { [RegionAuthorizationCheck()] }
     public var eventHandlers: [any DomainEventHandler] { [DealerMoveRecorder()] }
     public var catalogVisibility: [any CatalogVisibility] { [RegionAuthorizationVisibility()] }
+    public var pages: [PluginPage] { TieredPricingPages.all }
 }

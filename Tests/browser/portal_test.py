@@ -231,6 +231,66 @@ class PortalTests(unittest.TestCase):
         finally:
             page.close()
 
+    def test_5_operator_enables_a_plugin_and_its_pages_appear(self):
+        operator = Page(self)
+        admin = Page(self)
+        slug = "browser-" + str(int(time.time() * 1000) % 10_000_000)
+        try:
+            operator.login("operator@platform.example", tenant="platform")
+            operator.open("/operator/tenants")
+            operator.shot("operator-tenants")
+            # Bad input is named next to its field; nothing is created.
+            operator.find("#slug").send_keys("Not A Slug!")
+            operator.submit("#create-tenant-submit")
+            self.assertTrue(operator.find("#slug-error").is_displayed())
+            operator.find("#slug").clear()
+            operator.find("#slug").send_keys(slug)
+            operator.find("#name").send_keys("浏览器测试商贸")
+            operator.find("#adminEmail").send_keys(f"admin@{slug}.example")
+            operator.find("#adminName").send_keys("测试管理员")
+            operator.find("#adminPassword").send_keys("Browser#2026pass")
+            operator.submit("#create-tenant-submit")
+            self.assertIn("/operator/tenants/", operator.driver.current_url)
+            tenant_url = operator.driver.current_url.split("?")[0]
+
+            admin.login(f"admin@{slug}.example", tenant=slug, password="Browser#2026pass")
+            self.assertNotIn("经销商等级", admin.find("header").text, "no plugin pages before the plugin is enabled")
+
+            operator.submit("#enable-tiered_pricing")
+            self.assertTrue(operator.all("#disable-tiered_pricing"), "the plugin shows as enabled")
+            operator.shot("operator-tenant")
+
+            admin.open("/orders")
+            self.assertIn("经销商等级", admin.find("header").text, "its pages appear in the navigation")
+            admin.driver.find_element(By.LINK_TEXT, "经销商等级").click()
+            admin.check()
+            admin.submit(".plugin-form button[type=submit]")
+            self.assertTrue(admin.find("#field-code-error").is_displayed(), "a required field is named")
+            admin.find("#field-code").send_keys("gold")
+            admin.find("#field-nameZh").send_keys("金牌经销商")
+            admin.find("#field-discountBP").send_keys("800")
+            admin.submit(".plugin-form button[type=submit]")
+            self.assertIn("gold", admin.find("table").text)
+            self.assertIn("8%", admin.find("table").text)
+            admin.shot("plugin-tiers")
+        finally:
+            operator.close()
+            admin.close()
+
+    def test_6_dashboard_charts_have_tables_and_csv(self):
+        for width in (375, 1280):
+            page = Page(self, width)
+            try:
+                page.login("admin@huaxin-stationery.example")
+                page.open("/back-office/dashboard")
+                charts = page.all(".chart")
+                self.assertEqual(len(charts), 3)
+                self.assertTrue(page.all(".chart svg[role=img] title"), "charts are drawn and titled")
+                self.assertTrue(page.all(".chart a[download]"), "each chart offers its CSV")
+                page.shot("dashboard")
+            finally:
+                page.close()
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result

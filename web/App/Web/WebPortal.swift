@@ -18,6 +18,9 @@ func mountPortal(platform: Platform, on router: Router<AppRequestContext>, mount
     WebAuthRoutes(platform: platform, pages: pages, session: session).register(table)
     WebShopRoutes(platform: platform, pages: pages).register(table)
     WebBackOfficeRoutes(platform: platform, pages: pages).register(table)
+    WebOperatorRoutes(platform: platform, pages: pages).register(table)
+    WebDashboardRoutes(platform: platform, pages: pages).register(table)
+    WebPluginRoutes(platform: platform, pages: pages).register(table)
     let portal = router.group().add(middleware: WebSessionMiddleware(platform: platform, pages: pages, session: session))
     mounter.mount(table, on: portal)
     router.get("/static/{name}") { _, context in

@@ -47,6 +47,8 @@ struct WebSessionMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let redirect as WebRedirect {
             response = WebPages.redirect(redirect.location)
+        } catch let refusal as WebRefusal {
+            response = refusal.response
         } catch let problem as Problem where problem.status == .unauthorized {
             let next = request.uri.path == "/" ? "" : "?next=" + WebShopRoutes.encode(request.uri.path)
             response = WebPages.redirect("/login" + next, cookies: session.cleared())

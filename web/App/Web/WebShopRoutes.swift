@@ -70,7 +70,7 @@ struct WebShopRoutes {
 
     func catalog(_ request: Request, _ scope: RequestScope) async throws -> Response {
         let viewer = try await Viewer.of(scope.principal, in: scope.tx)
-        var page = WebContext(request: request, title: "catalog_title", principal: scope.principal)
+        var page = try await WebContext.make(request, title: "catalog_title", scope: scope, platform: platform)
         let locale = page.locale
         var filter = CatalogStore.SearchFilter(limit: 24)
         let q = (scope.query("q") ?? "").trimmingCharacters(in: .whitespaces)
@@ -118,7 +118,7 @@ struct WebShopRoutes {
         guard let product = CatalogPresenter.showing(found, hiding: hidden) else { throw Problem.notFound("Product") }
         var entry = try await presenter.entries([product], dealerID: dealerID, viewer: viewer, scope: scope)[0]
         if case .dealer = viewer { entry.skus.removeAll { $0.sku.status != .active } }
-        var page = WebContext(request: request, title: "catalog_title", principal: scope.principal)
+        var page = try await WebContext.make(request, title: "catalog_title", scope: scope, platform: platform)
         var card = Self.productCard(entry, locale: page.locale, t: page.t)
         card["description"] = product.description
         page["title"] = card["name"]
@@ -141,7 +141,7 @@ struct WebShopRoutes {
         let hidden = try await presenter.hiddenSKUs(products, dealerID: dealerID, in: scope.tx)
         products = products.compactMap { CatalogPresenter.showing($0, hiding: hidden) }
         let entries = try await presenter.entries(products, dealerID: dealerID, viewer: viewer, scope: scope)
-        var page = WebContext(request: request, title: "compare_title", principal: scope.principal)
+        var page = try await WebContext.make(request, title: "compare_title", scope: scope, platform: platform)
         let cards = entries.map { Self.productCard($0, locale: page.locale, t: page.t) }
         let keys = Set(products.flatMap { $0.attributes.keys }).sorted()
         page["products"] = cards
@@ -157,7 +157,7 @@ struct WebShopRoutes {
     func cart(_ request: Request, _ scope: RequestScope) async throws -> Response {
         let (viewer, dealer) = try await CartRoutes.cartDealer(scope)
         let body = try await CartRoutes(platform: platform).cart(dealer, viewer: viewer, scope: scope)
-        var page = WebContext(request: request, title: "cart_title", principal: scope.principal)
+        var page = try await WebContext.make(request, title: "cart_title", scope: scope, platform: platform)
         let t = page.t
         page["lines"] = body.lines.map { line in
             [
@@ -233,7 +233,7 @@ struct WebShopRoutes {
         var filter = OrderStore.ListFilter(limit: 50)
         if let status = scope.query("status").flatMap(OrderStatus.init(rawValue:)) { filter.status = status }
         let found = try await OrderStore.list(filter, for: viewer, in: scope.tx)
-        var page = WebContext(request: request, title: backOffice ? "bo_orders" : "orders_title", principal: scope.principal)
+        var page = try await WebContext.make(request, title: backOffice ? "bo_orders" : "orders_title", scope: scope, platform: platform)
         let t = page.t
         let base = backOffice ? "/back-office/orders/" : "/orders/"
         page["orders"] = found.prefix(50).map { order in
@@ -249,7 +249,7 @@ struct WebShopRoutes {
     func order(_ request: Request, _ scope: RequestScope, backOffice: Bool) async throws -> Response {
         let viewer = try await Viewer.of(scope.principal, in: scope.tx)
         let order = try await OrderStore.order(try scope.uuid("orderID", what: "Order"), for: viewer, in: scope.tx)
-        var page = WebContext(request: request, title: "order_title", principal: scope.principal)
+        var page = try await WebContext.make(request, title: "order_title", scope: scope, platform: platform)
         let (t, locale) = (page.t, page.locale)
         page["title"] = (t["order_title"] ?? "") + " " + order.number
         var values: [String: Any] = [
@@ -325,4 +325,10 @@ struct WebShopRoutes {
 /// refused checkout writes nothing) while the reader lands where the problem can be fixed.
 struct WebRedirect: Error {
     let location: String
+}
+
+/// Answers with a page (a form shown again with its errors) after rolling back the request's
+/// transaction, so a refused submission writes nothing.
+struct WebRefusal: Error, @unchecked Sendable {
+    let response: Response
 }

@@ -54,6 +54,17 @@ enum WebText {
         "loading": "加载中…", "home_title": "欢迎", "dealer": "经销商", "back_office_title": "后台",
         "bo_orders": "订单管理", "bo_dealer": "经销商",
         "csrf_failed": "页面已过期，请刷新后重试。",
+        "nav_dashboard": "经营看板", "nav_operator": "平台运营",
+        "saved": "已保存。", "submit": "提交",
+        "op_tenants": "租户", "op_slug": "租户代码", "op_name": "名称", "op_parent": "上级集团", "op_parent_none": "（无，独立租户）",
+        "op_status": "状态", "op_active": "正常", "op_suspended": "已停用", "op_create": "新建租户", "op_admin_email": "管理员邮箱",
+        "op_admin_name": "管理员姓名", "op_admin_password": "管理员初始密码", "op_suspend": "停用", "op_reactivate": "恢复",
+        "op_suspend_confirm": "停用后该租户所有用户将立即无法访问。确定停用吗？", "op_plugins": "功能模块",
+        "op_enable": "启用", "op_disable": "停用模块", "op_disable_confirm": "停用后模块的数据会保留，但页面和价格规则不再生效。确定吗？",
+        "op_configure": "保存设置", "op_enabled": "已启用", "op_disabled": "未启用", "op_tenants_empty": "还没有租户。用下面的表单创建第一个。",
+        "yes": "是", "no": "否",
+        "chart_months": "近 12 个月销售额", "chart_regions": "各大区销售额", "chart_skus": "销售额前 10 的商品",
+        "chart_empty": "还没有订单数据。", "chart_table": "以表格查看", "chart_csv": "下载 CSV", "chart_label": "项目",
     ]
 
     static let en: [String: String] = [
@@ -91,5 +102,19 @@ enum WebText {
         "forbidden": "You may not do this.", "loading": "Loading…", "home_title": "Welcome", "dealer": "Dealer",
         "back_office_title": "Back office", "bo_orders": "Orders", "bo_dealer": "Dealer",
         "csrf_failed": "The page has expired; reload it and try again.",
+        "nav_dashboard": "Dashboard", "nav_operator": "Platform",
+        "saved": "Saved.", "submit": "Submit",
+        "op_tenants": "Tenants", "op_slug": "Tenant code", "op_name": "Name", "op_parent": "Parent group",
+        "op_parent_none": "(none: a stand-alone tenant)", "op_status": "Status", "op_active": "Active", "op_suspended": "Suspended",
+        "op_create": "Create a tenant", "op_admin_email": "Administrator email", "op_admin_name": "Administrator name",
+        "op_admin_password": "Administrator's first password", "op_suspend": "Suspend", "op_reactivate": "Reactivate",
+        "op_suspend_confirm": "All of this tenant's users lose access at once. Suspend it?", "op_plugins": "Modules",
+        "op_enable": "Enable", "op_disable": "Disable module",
+        "op_disable_confirm": "Its data is kept, but its pages and pricing rules stop. Disable it?",
+        "op_configure": "Save settings", "op_enabled": "Enabled", "op_disabled": "Not enabled",
+        "op_tenants_empty": "No tenants yet. Create the first with the form below.",
+        "yes": "Yes", "no": "No",
+        "chart_months": "Sales, last 12 months", "chart_regions": "Sales by region", "chart_skus": "Top 10 SKUs by sales",
+        "chart_empty": "No orders yet.", "chart_table": "Show as a table", "chart_csv": "Download CSV", "chart_label": "Item",
     ]
 }
