@@ -17,6 +17,10 @@ extension WebContext {
         }
         context["pluginNav"] = entries
         context["operator"] = scope.principal.has(.platformTenantsRead)
+        context["group"] = scope.principal.has(.subsidiariesRead)
+        context["dealersNav"] = scope.principal.has(.dealersRead)
+        context["stockNav"] = scope.principal.has(.inventoryWrite)
+        context["supplier"] = scope.principal.roles.contains(.supplierUser)
         return context
     }
 }

@@ -75,7 +75,8 @@ struct WebContext: @unchecked Sendable {
         ]
         if let principal {
             let dealer = principal.roles.contains(.dealerAdmin) || principal.roles.contains(.dealerBuyer)
-            values["user"] = ["name": displayName ?? "", "dealer": dealer, "staff": !dealer]
+            let supplier = principal.roles == [.supplierUser]
+            values["user"] = ["name": displayName ?? "", "dealer": dealer, "staff": !dealer && !supplier]
         }
         if let notice = request.uri.queryParameters.get("notice"), let text = t[notice] { values["notice"] = text }
         self.values = values
