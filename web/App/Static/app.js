@@ -41,3 +41,15 @@ document.addEventListener("submit", (event) => {
   ["order.placed", "order.confirmed", "order.partially_shipped", "order.shipped", "order.delivered", "order.completed",
    "order.cancelled", "order.rejected", "order.awaiting_approval", "stock.changed", "stock.low"].forEach((type) => source.addEventListener(type, onEvent));
 })();
+
+// A CSV file chosen on the import page is read into the text area (the page works without it:
+// the CSV can be pasted).
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  const target = input.getAttribute && input.getAttribute("data-fills");
+  if (!target || !input.files || !input.files[0]) return;
+  input.files[0].text().then((text) => {
+    const area = document.getElementById(target);
+    if (area) area.value = text;
+  });
+});

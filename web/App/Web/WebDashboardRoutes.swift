@@ -37,14 +37,12 @@ struct WebDashboardRoutes {
 
     /// A series as CSV: label and amount in yuan (two decimals, no float on the way).
     static func csv(_ series: Series) -> Response {
-        var csv = "label,amount_yuan\n"
-        for row in series.rows {
-            let label = row.label.contains(",") || row.label.contains("\"") ? "\"" + row.label.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row.label
-            csv += "\(label),\(row.value < 0 ? "-" : "")\(abs(row.value) / 100).\(String(format: "%02d", Int(abs(row.value) % 100)))\n"
+        let rows = series.rows.map { row in
+            [row.label, "\(row.value < 0 ? "-" : "")\(abs(row.value) / 100).\(String(format: "%02d", Int(abs(row.value) % 100)))"]
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"\(series.id).csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: csv)))
+                        body: .init(byteBuffer: ByteBuffer(string: CSVTable.render(header: ["label", "amount_yuan"], rows: rows))))
     }
 
     /// The charts as the dashboard template shows them: SVG, table rows and the CSV link.

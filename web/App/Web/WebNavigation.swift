@@ -20,6 +20,7 @@ extension WebContext {
         context["group"] = scope.principal.has(.subsidiariesRead)
         context["dealersNav"] = scope.principal.has(.dealersRead)
         context["stockNav"] = scope.principal.has(.inventoryWrite)
+        context["importNav"] = [Permission.catalogWrite, .inventoryWrite, .dealersWrite].contains { scope.principal.has($0) }
         context["supplier"] = scope.principal.roles.contains(.supplierUser)
         return context
     }

@@ -24,6 +24,7 @@ func mountPortal(platform: Platform, on router: Router<AppRequestContext>, mount
     WebDealerRoutes(platform: platform, pages: pages).register(table)
     WebStockRoutes(platform: platform, pages: pages).register(table)
     WebSupplierRoutes(platform: platform, pages: pages).register(table)
+    WebBulkRoutes(platform: platform, pages: pages).register(table)
     WebPluginRoutes(platform: platform, pages: pages).register(table)
     let portal = router.group().add(middleware: WebSessionMiddleware(platform: platform, pages: pages, session: session))
     mounter.mount(table, on: portal)
