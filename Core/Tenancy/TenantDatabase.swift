@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The server's connection pool, seen through the tenant-isolation rules: tenant work runs in a
 /// transaction that first sets `app.tenant_id` and `app.tenant_scope` with `SET LOCAL`, so the
@@ -23,12 +24,20 @@ public struct TenantDatabase: Sendable {
     ) async throws -> Result {
         let logger = logger ?? self.logger
         let hooks = CommitHooks()
-        let result = try await Self.unwrapped {
-            try await client.withTransaction(logger: logger) { connection in
-                for statement in scope.settingStatements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        let (client, cache) = (client, cache)
+        let result = try await withoutActuallyEscaping(body) { body in
+            let body = UncheckedSendable(body)
+            return try await Self.unwrapped {
+                try await Self.leased { acquired in
+                    try await client.withTransaction(logger: logger) { connection in
+                        acquired()
+                        for statement in scope.settingStatements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        return try await body.value(
+                            TenantTransaction(scope: scope, cache: cache, connection: connection, logger: logger, commitHooks: hooks))
+                    }
                 }
-                return try await body(TenantTransaction(scope: scope, cache: cache, connection: connection, logger: logger, commitHooks: hooks))
             }
         }
         await hooks.run()
@@ -41,10 +50,44 @@ public struct TenantDatabase: Sendable {
         logger: Logger? = nil, _ body: (PlatformTransaction) async throws -> Result
     ) async throws -> Result {
         let logger = logger ?? self.logger
-        return try await Self.unwrapped {
-            try await client.withTransaction(logger: logger) { connection in
-                try await body(PlatformTransaction(connection: connection, logger: logger))
+        let client = client
+        return try await withoutActuallyEscaping(body) { body in
+            let body = UncheckedSendable(body)
+            return try await Self.unwrapped {
+                try await Self.leased { acquired in
+                    try await client.withTransaction(logger: logger) { connection in
+                        acquired()
+                        return try await body.value(PlatformTransaction(connection: connection, logger: logger))
+                    }
+                }
             }
+        }
+    }
+
+    /// How long a request waits for a pooled connection. While PostgreSQL is down the pool can make
+    /// none; waiting longer would only pile requests up, so they fail fast with a 503 (Retry-After)
+    /// and the pool goes on reconnecting by itself.
+    public static let connectionWait = Duration.seconds(3)
+
+    /// Runs `work`, which calls `acquired` once it holds a connection; if that has not happened
+    /// within `connectionWait`, the wait is cancelled (the pool drops the request) and the caller
+    /// gets a 503. Once a connection is held, the work runs as long as it needs.
+    private static func leased<Result: Sendable>(_ work: @escaping @Sendable (@escaping @Sendable () -> Void) async throws -> Result) async throws -> Result {
+        let holding = Flag()
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await work { holding.value.store(true, ordering: .relaxed) } }
+            group.addTask {
+                try await Task.sleep(for: connectionWait)
+                if holding.value.load(ordering: .relaxed) { return nil }
+                throw Problem.serviceUnavailable
+            }
+            while let next = try await group.next() {
+                if let result = next {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw Problem.serviceUnavailable
         }
     }
 
@@ -57,6 +100,17 @@ public struct TenantDatabase: Sendable {
             throw error
         }
     }
+}
+
+private final class Flag: Sendable {
+    let value = Atomic<Bool>(false)
+}
+
+/// Carries a closure that is only used while its caller waits (the task group in `leased`
+/// finishes before `withTenant` returns), so handing it to a child task is safe.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// A transaction on platform tables only; tenant tables are invisible in it.
