@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// The server's connection pool, seen through the tenant-isolation rules: tenant work runs in a
 /// transaction that first sets `app.tenant_id` and `app.tenant_scope` with `SET LOCAL`, so the
@@ -12,10 +11,15 @@ public struct TenantDatabase: Sendable {
     public let cache: TenantCache
     public let logger: Logger
 
-    public init(client: PostgresClient, cache: TenantCache, logger: Logger) {
+    /// Whether PostgreSQL accepts connections at all (a TCP probe); lets a request that waits long
+    /// for a pooled connection tell "the database is down" (fail fast) from "the pool is busy".
+    public let reachable: @Sendable () async -> Bool
+
+    public init(client: PostgresClient, cache: TenantCache, logger: Logger, reachable: @escaping @Sendable () async -> Bool = { true }) {
         self.client = client
         self.cache = cache
         self.logger = logger
+        self.reachable = reachable
     }
 
     public func withTenant<Result: Sendable>(
@@ -24,13 +28,12 @@ public struct TenantDatabase: Sendable {
     ) async throws -> Result {
         let logger = logger ?? self.logger
         let hooks = CommitHooks()
-        let (client, cache) = (client, cache)
+        let (client, cache, reachable) = (client, cache, reachable)
         let result = try await withoutActuallyEscaping(body) { body in
             let body = UncheckedSendable(body)
             return try await Self.unwrapped {
-                try await Self.leased { acquired in
+                try await Self.watched(reachable: reachable) {
                     try await client.withTransaction(logger: logger) { connection in
-                        acquired()
                         for statement in scope.settingStatements {
                             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
@@ -50,36 +53,39 @@ public struct TenantDatabase: Sendable {
         logger: Logger? = nil, _ body: (PlatformTransaction) async throws -> Result
     ) async throws -> Result {
         let logger = logger ?? self.logger
-        let client = client
+        let (client, reachable) = (client, reachable)
         return try await withoutActuallyEscaping(body) { body in
             let body = UncheckedSendable(body)
             return try await Self.unwrapped {
-                try await Self.leased { acquired in
+                try await Self.watched(reachable: reachable) {
                     try await client.withTransaction(logger: logger) { connection in
-                        acquired()
-                        return try await body.value(PlatformTransaction(connection: connection, logger: logger))
+                        try await body.value(PlatformTransaction(connection: connection, logger: logger))
                     }
                 }
             }
         }
     }
 
-    /// How long a request waits for a pooled connection. While PostgreSQL is down the pool can make
-    /// none; waiting longer would only pile requests up, so they fail fast with a 503 (Retry-After)
-    /// and the pool goes on reconnecting by itself.
-    public static let connectionWait = Duration.seconds(3)
+    /// How often a transaction that takes longer checks that PostgreSQL is still up. While it is
+    /// down the pool can make no connection, and a connection to a database that went away may not
+    /// report it until TCP gives up; waiting would only pile requests up. So they fail fast with a
+    /// 503 (Retry-After) and the pool goes on reconnecting by itself. A pool that is merely busy,
+    /// or a long transaction (PostgreSQL answers the probe), is waited for.
+    public static let connectionWait = Duration.seconds(1)
 
-    /// Runs `work`, which calls `acquired` once it holds a connection; if that has not happened
-    /// within `connectionWait`, the wait is cancelled (the pool drops the request) and the caller
-    /// gets a 503. Once a connection is held, the work runs as long as it needs.
-    private static func leased<Result: Sendable>(_ work: @escaping @Sendable (@escaping @Sendable () -> Void) async throws -> Result) async throws -> Result {
-        let holding = Flag()
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await work { holding.value.store(true, ordering: .relaxed) } }
+    /// Runs `work`; every `connectionWait` until it finishes, PostgreSQL is probed, and if it is
+    /// unreachable the work is cancelled (a waiting lease is dropped by the pool) and the caller
+    /// gets a 503.
+    private static func watched<Result: Sendable>(
+        reachable: @escaping @Sendable () async -> Bool, _ work: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await work() }
             group.addTask {
-                try await Task.sleep(for: connectionWait)
-                if holding.value.load(ordering: .relaxed) { return nil }
-                throw Problem.serviceUnavailable
+                while true {
+                    try await Task.sleep(for: connectionWait)
+                    if await !reachable() { throw Problem.serviceUnavailable }
+                }
             }
             while let next = try await group.next() {
                 if let result = next {
@@ -102,11 +108,7 @@ public struct TenantDatabase: Sendable {
     }
 }
 
-private final class Flag: Sendable {
-    let value = Atomic<Bool>(false)
-}
-
-/// Carries a closure that is only used while its caller waits (the task group in `leased`
+/// Carries a closure that is only used while its caller waits (the task group in `watched`
 /// finishes before `withTenant` returns), so handing it to a child task is safe.
 private struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
