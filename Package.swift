@@ -62,13 +62,14 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Tenants", "TieredPricing",
+                "Core", "Tenants", "TieredPricing", "Promotions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "web/App"
         ),
         .target(name: "TieredPricing", dependencies: ["Core"], path: "Plugins/TieredPricing"),
+        .target(name: "Promotions", dependencies: ["Core"], path: "Plugins/Promotions"),
         .executableTarget(
             name: "b2b",
             dependencies: [
@@ -85,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Tenants", "TieredPricing",
+                "App", "Core", "Tenants", "TieredPricing", "Promotions",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/AppTests"

@@ -18,6 +18,31 @@ public protocol DomainEventHandler: Sendable {
     func handle(_ event: DomainEvent, in tx: TenantTransaction, config: [String: ConfigValue]) async throws
 }
 
+/// Work a plugin must do inside the order's own transaction, after stock is reserved and before
+/// the commit: consuming a budget, a usage cap or a coupon with conditional updates. Throwing (a
+/// `Problem`, e.g. 409) refuses the order and nothing of it is written. Releasing what was consumed
+/// when an order is cancelled or rejected belongs in an idempotent `DomainEventHandler`.
+public protocol OrderPlacementHook: Sendable {
+    func placing(_ order: PlacingOrder, in tx: TenantTransaction, config: [String: ConfigValue]) async throws
+}
+
+/// An order being placed, as placement hooks see it: its lines are the quote's lines in order
+/// (line numbers are 1-based positions in `quote.lines`).
+public struct PlacingOrder: Sendable {
+    public var orderID: UUID
+    public var number: String
+    public var dealerID: UUID
+    public var regionPath: [UUID]
+    public var quote: PriceQuote
+    public init(orderID: UUID, number: String, dealerID: UUID, regionPath: [UUID], quote: PriceQuote) {
+        self.orderID = orderID
+        self.number = number
+        self.dealerID = dealerID
+        self.regionPath = regionPath
+        self.quote = quote
+    }
+}
+
 /// A veto before an order is accepted (e.g. a credit limit). Returning refusals stops the order.
 public protocol OrderCheck: Sendable {
     func check(_ draft: OrderDraft, in tx: TenantTransaction, config: [String: ConfigValue]) async throws -> [OrderRefusal]
@@ -31,11 +56,38 @@ public struct PriceQuote: Sendable, Codable, Equatable {
         public var reason: LocalizedText
         /// Change of the line's unit price, in minor units (negative for a discount).
         public var amountMinor: Int64
-        public init(pluginID: String, rule: String, reason: LocalizedText, amountMinor: Int64) {
+        /// Change of the whole line's total, in minor units, for amounts that do not divide per
+        /// unit (an order discount prorated to the fen, a capped number of discounted units).
+        /// The line total is unit price × quantity plus these; nil is none.
+        public var lineAmountMinor: Int64?
+        public init(pluginID: String, rule: String, reason: LocalizedText, amountMinor: Int64, lineAmountMinor: Int64? = nil) {
             self.pluginID = pluginID
             self.rule = rule
             self.reason = reason
             self.amountMinor = amountMinor
+            self.lineAmountMinor = lineAmountMinor
+        }
+    }
+
+    /// What a stage tells the buyer about the quote as a whole: a rule that applied, one that
+    /// almost applies (and what is missing), or one that does not (and why).
+    public struct Note: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable { case applied, almost, notApplied = "not_applied" }
+        public var pluginID: String
+        public var rule: String
+        public var kind: Kind
+        public var reason: LocalizedText
+        /// For an applied rule: the discount it gave in total (minor units, positive) and the
+        /// units it covered, so that placement hooks can consume budgets and caps exactly.
+        public var amountMinor: Int64?
+        public var units: Int64?
+        public init(pluginID: String, rule: String, kind: Kind, reason: LocalizedText, amountMinor: Int64? = nil, units: Int64? = nil) {
+            self.pluginID = pluginID
+            self.rule = rule
+            self.kind = kind
+            self.reason = reason
+            self.amountMinor = amountMinor
+            self.units = units
         }
     }
 
@@ -45,6 +97,9 @@ public struct PriceQuote: Sendable, Codable, Equatable {
         public var listUnitPriceMinor: Int64
         public var unitPriceMinor: Int64
         public var adjustments: [Adjustment]
+        /// A line a stage added as a free gift (not ordered by the buyer); nil for ordered lines.
+        /// Its stock is reserved like any other line's.
+        public var gift: Bool?
         public init(skuID: UUID, quantity: Int64, listUnitPriceMinor: Int64) {
             self.skuID = skuID
             self.quantity = quantity
@@ -57,10 +112,16 @@ public struct PriceQuote: Sendable, Codable, Equatable {
     public var buyerID: UUID?
     public var currency: String
     public var lines: [Line]
-    public init(buyerID: UUID?, currency: String = "CNY", lines: [Line]) {
+    /// Coupon codes the buyer entered (input to the stages; upper-cased, without blanks).
+    public var couponCodes: [String]
+    /// Notes of the stages on the quote as a whole, in stage order.
+    public var notes: [Note]
+    public init(buyerID: UUID?, currency: String = "CNY", lines: [Line], couponCodes: [String] = []) {
         self.buyerID = buyerID
         self.currency = currency
         self.lines = lines
+        self.couponCodes = couponCodes
+        self.notes = []
     }
 }
 

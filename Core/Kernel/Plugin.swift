@@ -16,6 +16,7 @@ public protocol Plugin: Sendable {
     var pricingStages: [any PricingStage] { get }
     var eventHandlers: [any DomainEventHandler] { get }
     var orderChecks: [any OrderCheck] { get }
+    var placementHooks: [any OrderPlacementHook] { get }
 }
 
 extension Plugin {
@@ -27,6 +28,7 @@ extension Plugin {
     public var pricingStages: [any PricingStage] { [] }
     public var eventHandlers: [any DomainEventHandler] { [] }
     public var orderChecks: [any OrderCheck] { [] }
+    public var placementHooks: [any OrderPlacementHook] { [] }
     /// The URL prefix of its routes.
     public var routePrefix: String { "/api/v1/plugins/\(id)" }
 }

@@ -43,12 +43,16 @@ struct QuoteBody: Encodable, Sendable {
     var lines: [PriceQuote.Line]
     var totalMinor: Int64
     var listTotalMinor: Int64
+    var couponCodes: [String]
+    var notes: [PriceQuote.Note]
     init(_ quote: PriceQuote) {
         buyerID = quote.buyerID
         currency = quote.currency
         lines = quote.lines
         totalMinor = quote.totalMinor
         listTotalMinor = quote.listTotalMinor
+        couponCodes = quote.couponCodes
+        notes = quote.notes
     }
 }
 

@@ -24,7 +24,7 @@ struct OrderRoutes {
             summary: "Place an order: validated, priced through the pipeline, stock reserved, all or nothing (Idempotency-Key header makes retries safe)",
             tag: "orders", access: .permission(.ordersPlace),
             requestBody: .object([
-                "dealerID": .uuid, "note": .string(maxLength: 1000),
+                "dealerID": .uuid, "note": .string(maxLength: 1000), "couponCodes": CommerceSchemas.couponCodes,
                 "lines": .array(.object(["skuID": .uuid, "skuCode": .string(maxLength: 64), "quantity": CommerceSchemas.quantity],
                                         required: ["quantity"]), maxItems: 500),
             ], required: ["lines"]),
