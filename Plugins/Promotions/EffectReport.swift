@@ -66,11 +66,11 @@ struct EffectReport: Encodable, Sendable {
             """, as: Row.self)
         let byMonth = try await tx.all(
             """
-            SELECT to_char(r.placed_at AT TIME ZONE \(promotion.rules.timeZone), 'YYYY-MM') AS month,
-                   to_char(r.placed_at AT TIME ZONE \(promotion.rules.timeZone), 'YYYY-MM'), \(unescaped: sums)
-            FROM promotions_redemptions r
-            WHERE r.tenant_id = \(tx.tenantID) AND r.promotion_id = \(promotion.id) AND r.released_at IS NULL
-            GROUP BY month ORDER BY month
+            SELECT r.month, r.month, \(unescaped: sums)
+            FROM (SELECT to_char(placed_at AT TIME ZONE \(promotion.rules.timeZone), 'YYYY-MM') AS month, order_total_minor, discount_minor, units
+                  FROM promotions_redemptions
+                  WHERE tenant_id = \(tx.tenantID) AND promotion_id = \(promotion.id) AND released_at IS NULL) r
+            GROUP BY r.month ORDER BY r.month
             """, as: Row.self)
         return EffectReport(
             promotionID: promotion.id, code: promotion.code, currentVersion: promotion.version, totals: figures([totals])[0],
