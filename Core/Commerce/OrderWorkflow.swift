@@ -7,13 +7,19 @@ import Foundation
 public struct OrderWorkflow: Sendable {
     public let actorID: UUID
     public let roles: Set<Role>
+    /// When given, cancelling or rejecting an order also runs the plugins' placement-hook releases
+    /// (budgets, coupon uses) in the same transaction.
+    public let pipeline: PricingPipeline?
 
-    public init(actorID: UUID, roles: Set<Role>) {
+    public init(actorID: UUID, roles: Set<Role>, pipeline: PricingPipeline? = nil) {
         self.actorID = actorID
         self.roles = roles
+        self.pipeline = pipeline
     }
 
-    public init(_ principal: Principal) { self.init(actorID: principal.id, roles: principal.roles) }
+    public init(_ principal: Principal, pipeline: PricingPipeline? = nil) {
+        self.init(actorID: principal.id, roles: principal.roles, pipeline: pipeline)
+    }
 
     // MARK: Decisions
 
@@ -29,6 +35,7 @@ public struct OrderWorkflow: Sendable {
         let order = try await OrderStore.header(id, for: viewer, lock: true, in: tx)
         try order.status.check(to: .rejected)
         try await InventoryStore.release(orderID: id, actorID: actorID, in: tx)
+        try await pipeline?.released(orderID: id, in: tx)
         try await move(order, to: .rejected, note: note, in: tx)
     }
 
@@ -40,6 +47,7 @@ public struct OrderWorkflow: Sendable {
         }
         try order.status.check(to: .cancelled)
         try await InventoryStore.release(orderID: id, actorID: actorID, in: tx)
+        try await pipeline?.released(orderID: id, in: tx)
         try await move(order, to: .cancelled, note: note, in: tx)
     }
 
@@ -67,6 +75,7 @@ public struct OrderWorkflow: Sendable {
             """)
         if !approve {
             try await InventoryStore.release(orderID: id, actorID: actorID, in: tx)
+            try await pipeline?.released(orderID: id, in: tx)
             try await move(order, to: .rejected, note: note.isEmpty ? "rejected at approval step \(step)" : note, in: tx)
             return
         }

@@ -64,6 +64,15 @@ public struct PricingPipeline: Sendable {
         }
     }
 
+    /// Runs every enabled plugin's release for a cancelled or rejected order, in its transaction.
+    public func released(orderID: UUID, in tx: TenantTransaction) async throws {
+        for enablement in try await plugins.all(in: tx) where enablement.enabled {
+            for hook in registry.plugin(enablement.pluginID)?.placementHooks ?? [] {
+                try await hook.released(orderID: orderID, in: tx, config: enablement.config)
+            }
+        }
+    }
+
     /// The refusals of every enabled plugin's order checks (empty: the order may be placed).
     public func refusals(for draft: OrderDraft, in tx: TenantTransaction) async throws -> [OrderRefusal] {
         var refusals: [OrderRefusal] = []

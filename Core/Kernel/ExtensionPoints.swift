@@ -20,10 +20,16 @@ public protocol DomainEventHandler: Sendable {
 
 /// Work a plugin must do inside the order's own transaction, after stock is reserved and before
 /// the commit: consuming a budget, a usage cap or a coupon with conditional updates. Throwing (a
-/// `Problem`, e.g. 409) refuses the order and nothing of it is written. Releasing what was consumed
-/// when an order is cancelled or rejected belongs in an idempotent `DomainEventHandler`.
+/// `Problem`, e.g. 409) refuses the order and nothing of it is written. `released` runs in the
+/// transaction that cancels or rejects the order and gives back what `placing` took; it must be
+/// idempotent (a plugin may also release from the order's event, as a safety net).
 public protocol OrderPlacementHook: Sendable {
     func placing(_ order: PlacingOrder, in tx: TenantTransaction, config: [String: ConfigValue]) async throws
+    func released(orderID: UUID, in tx: TenantTransaction, config: [String: ConfigValue]) async throws
+}
+
+extension OrderPlacementHook {
+    public func released(orderID: UUID, in tx: TenantTransaction, config: [String: ConfigValue]) async throws {}
 }
 
 /// An order being placed, as placement hooks see it: its lines are the quote's lines in order

@@ -42,7 +42,7 @@ struct AppliedPromotion: Sendable, Equatable {
     var reason: LocalizedText
     var trimmed: Bool
     var discountMinor: Int64 { lineDiscounts.values.reduce(0, +) }
-    var giftValueMinor: Int64 { gift.map { $0.quantity * $0.unitMinor } ?? 0 }
+    var giftValueMinor: Int64 { gift.map { Shares.product($0.quantity, $0.unitMinor) } ?? 0 }
 
     static func == (a: Self, b: Self) -> Bool {
         a.promotion == b.promotion && a.lineDiscounts == b.lineDiscounts && a.units == b.units && a.gift?.skuID == b.gift?.skuID
@@ -69,7 +69,7 @@ struct EngineResult: Sendable {
 enum PromotionEngine {
     static func evaluate(_ input: EngineInput) -> EngineResult {
         var result = EngineResult()
-        let baseTotal = input.lines.reduce(0) { $0 + $1.netMinor }
+        let baseTotal = Shares.sum(input.lines.map(\.netMinor))
         var capLeft = Shares.floor(baseTotal, input.capBP, of: 10_000)
         if input.capMinor > 0 { capLeft = min(capLeft, input.capMinor) }
 
@@ -134,12 +134,13 @@ enum PromotionEngine {
             // The gift's value comes out of the budget too, but never out of the cap (it is not a price cut).
             var budgetLeft = promotion.budgetMinor.map { $0 - promotion.usedMinor } ?? Int64.max
             if let gift = outcome.gift {
-                if gift.quantity * gift.unitMinor > budgetLeft {
+                let value = Shares.product(gift.quantity, gift.unitMinor)
+                if value > budgetLeft || value == Int64.max {
                     outcome.gift = nil
                     result.notes.append(note(promotion, .notApplied, zh: "「\(promotion.rules.nameZh)」预算不足，赠品未添加",
                                              en: "\(promotion.rules.nameEn): not enough budget left for the gift"))
                 } else {
-                    budgetLeft -= gift.quantity * gift.unitMinor
+                    budgetLeft -= value
                 }
             }
             let wanted = outcome.lineDiscounts.values.reduce(0, +)

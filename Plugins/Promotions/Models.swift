@@ -179,6 +179,20 @@ enum Shares {
         return remainder * 2 >= whole ? quotient + 1 : quotient
     }
 
+    /// A sum that saturates instead of trapping (the pipeline refuses totals beyond Int64 anyway).
+    static func sum(_ values: [Int64]) -> Int64 {
+        values.reduce(Int64(0)) { total, value in
+            let (next, overflow) = total.addingReportingOverflow(value)
+            return overflow ? Int64.max : next
+        }
+    }
+
+    /// A product that saturates instead of trapping.
+    static func product(_ a: Int64, _ b: Int64) -> Int64 {
+        let (value, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int64.max : value
+    }
+
     /// `total × part / whole`, rounded down (total ≥ 0, 0 ≤ part ≤ whole, whole > 0).
     static func floor(_ total: Int64, _ part: Int64, of whole: Int64) -> Int64 {
         guard whole > 0, part > 0, total > 0 else { return 0 }

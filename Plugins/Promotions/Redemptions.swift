@@ -75,6 +75,11 @@ struct RedemptionHook: OrderPlacementHook {
         }
     }
 
+    /// In the cancelling or rejecting transaction; the event handler below finds nothing left.
+    func released(orderID: UUID, in tx: TenantTransaction, config: [String: ConfigValue]) async throws {
+        try await ReleaseHandler.release(orderID: orderID, in: tx)
+    }
+
     static func unavailable(_ note: PriceQuote.Note) -> Problem {
         Problem(.conflict, code: "promotion_unavailable", title: "Promotion no longer available",
                 detail: "促销「\(note.rule)」已不可用（预算、限购或优惠券已用完），请重新查看购物车。"
@@ -83,9 +88,10 @@ struct RedemptionHook: OrderPlacementHook {
     }
 }
 
-/// Gives back what a cancelled or rejected order used: budget, units, coupon uses. Delivered at
-/// least once from the outbox; the redemption row is marked released in the same statement that
-/// finds it, so a second delivery finds nothing to release.
+/// Gives back what a cancelled or rejected order used: budget, units, coupon uses. The placement
+/// hook's `released` does it in the cancelling transaction; this handler, delivered at least once
+/// from the outbox, is the safety net for any path that cancels without it. The redemption row is
+/// marked released in the same statement that finds it, so nothing is ever released twice.
 struct ReleaseHandler: DomainEventHandler {
     let eventTypes: Set<String> = ["order.cancelled", "order.rejected"]
 

@@ -20,8 +20,8 @@ extension PromotionEngine {
         let rules = promotion.rules
         let money = { (minor: Int64) in MoneyText.format(minor, currency: input.currency) }
         let eligible = input.lines.indices.filter { rules.targeting.admits(input.lines[$0]) && nets[$0] > 0 }
-        let subtotal = eligible.reduce(Int64(0)) { $0 + nets[$1] }
-        let quantity = eligible.reduce(Int64(0)) { $0 + input.lines[$1].quantity }
+        let subtotal = Shares.sum(eligible.map { nets[$0] })
+        let quantity = Shares.sum(eligible.map { input.lines[$0].quantity })
         let (zh, en) = (rules.nameZh, rules.nameEn)
         var outcome = Outcome()
         outcome.units = quantity
@@ -31,10 +31,7 @@ extension PromotionEngine {
             let shares = Shares.prorate(min(amount, subtotal), over: eligible.map { nets[$0] })
             outcome.lineDiscounts = Dictionary(uniqueKeysWithValues: zip(eligible, shares).filter { $0.1 > 0 })
         }
-        func times(_ a: Int64, _ b: Int64) -> Int64 {
-            let (product, overflow) = a.multipliedReportingOverflow(by: b)
-            return overflow ? Int64.max : product
-        }
+        func times(_ a: Int64, _ b: Int64) -> Int64 { Shares.product(a, b) }
 
         switch rules.kind {
         case .percentOff:
@@ -135,7 +132,7 @@ extension PromotionEngine {
         case .buyXGetY:
             let buy = max(1, rules.buyQuantity ?? 1), get = rules.giftQuantity ?? 1
             let counted = rules.giftSKUID == nil ? Array(eligible.prefix(1)) : eligible
-            let bought = counted.reduce(Int64(0)) { $0 + input.lines[$1].quantity }
+            let bought = Shares.sum(counted.map { input.lines[$0].quantity })
             guard let giftSKU = rules.giftSKUID ?? counted.first.map({ input.lines[$0].skuID }) else { break }
             let giftQuantity = times(bought / buy, get)
             outcome.units = giftQuantity
@@ -158,7 +155,7 @@ extension PromotionEngine {
             guard !members.isEmpty, indices.count == members.count else { break }
             let sets = indices.map { input.lines[$0].quantity }.min() ?? 0
             let values = indices.map { Shares.halfUp(nets[$0], sets, of: input.lines[$0].quantity) }
-            let discount = max(0, values.reduce(0, +) - times(rules.priceMinor ?? 0, sets))
+            let discount = max(0, Shares.sum(values) - times(rules.priceMinor ?? 0, sets))
             let shares = Shares.prorate(discount, over: values)
             outcome.lineDiscounts = Dictionary(uniqueKeysWithValues: zip(indices, shares).filter { $0.1 > 0 })
             outcome.units = sets
