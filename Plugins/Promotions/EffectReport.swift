@@ -39,12 +39,14 @@ struct EffectReport: Encodable, Sendable {
         func figures(_ rows: [Row]) -> [Figures] {
             rows.map { Figures(key: $0.0, label: $0.1, orders: $0.2, revenueMinor: $0.3, discountMinor: $0.4, units: $0.5) }
         }
-        let sums = "count(*)::bigint, coalesce(sum(r.order_total_minor), 0)::bigint, coalesce(sum(r.discount_minor), 0)::bigint, coalesce(sum(r.units), 0)::bigint"
-        let totals = try await tx.first(
-            """
-            SELECT 'all', 'all', \(unescaped: sums) FROM promotions_redemptions r
-            WHERE r.tenant_id = \(tx.tenantID) AND r.promotion_id = \(promotion.id) AND r.released_at IS NULL
-            """, as: Row.self) ?? Row("all", "all", Int64(0), Int64(0), Int64(0), Int64(0))
+        let sums =
+            "count(*)::bigint, coalesce(sum(r.order_total_minor), 0)::bigint, coalesce(sum(r.discount_minor), 0)::bigint, coalesce(sum(r.units), 0)::bigint"
+        let totals =
+            try await tx.first(
+                """
+                SELECT 'all', 'all', \(unescaped: sums) FROM promotions_redemptions r
+                WHERE r.tenant_id = \(tx.tenantID) AND r.promotion_id = \(promotion.id) AND r.released_at IS NULL
+                """, as: Row.self) ?? Row("all", "all", Int64(0), Int64(0), Int64(0), Int64(0))
         let byVersion = try await tx.all(
             """
             SELECT r.version::text, \(promotion.code) || '@v' || r.version, \(unescaped: sums) FROM promotions_redemptions r
@@ -74,8 +76,9 @@ struct EffectReport: Encodable, Sendable {
             """, as: Row.self)
         return EffectReport(
             promotionID: promotion.id, code: promotion.code, currentVersion: promotion.version, totals: figures([totals])[0],
-            budget: Budget(budgetMinor: promotion.budgetMinor, budgetCount: promotion.budgetCount, capUnits: promotion.capUnits,
-                           usedMinor: promotion.usedMinor, usedCount: promotion.usedCount, usedUnits: promotion.usedUnits),
+            budget: Budget(
+                budgetMinor: promotion.budgetMinor, budgetCount: promotion.budgetCount, capUnits: promotion.capUnits,
+                usedMinor: promotion.usedMinor, usedCount: promotion.usedCount, usedUnits: promotion.usedUnits),
             byVersion: figures(byVersion), byRegion: figures(byRegion), byTier: figures(byTier), byMonth: figures(byMonth))
     }
 }

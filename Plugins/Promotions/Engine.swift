@@ -81,7 +81,8 @@ enum PromotionEngine {
             }
             if rules.requiresCoupon, input.coupons[promotion.id] == nil { continue }
             if promotion.budgetExhausted {
-                result.notes.append(note(promotion, .notApplied, zh: "「\(rules.nameZh)」预算已用完", en: "\(rules.nameEn): its budget is used up"))
+                result.notes.append(
+                    note(promotion, .notApplied, zh: "「\(rules.nameZh)」预算已用完", en: "\(rules.nameEn): its budget is used up"))
                 continue
             }
             candidates.append(promotion)
@@ -92,11 +93,17 @@ enum PromotionEngine {
         var applicable: [ActivePromotion] = []
         for promotion in candidates {
             let outcome = compute(promotion, input: input, nets: base)
-            if outcome.gives { applicable.append(promotion) } else if let almost = outcome.almost {
+            if outcome.gives {
+                applicable.append(promotion)
+            } else if let almost = outcome.almost {
                 result.notes.append(note(promotion, .almost, almost))
             } else {
-                result.notes.append(note(promotion, .notApplied, outcome.why ?? LocalizedText(
-                    zh: "「\(promotion.rules.nameZh)」条件未满足", en: "\(promotion.rules.nameEn): its conditions are not met")))
+                result.notes.append(
+                    note(
+                        promotion, .notApplied,
+                        outcome.why
+                            ?? LocalizedText(
+                                zh: "「\(promotion.rules.nameZh)」条件未满足", en: "\(promotion.rules.nameEn): its conditions are not met")))
             }
         }
         applicable.sort { ($0.rules.priority, $1.code) > ($1.rules.priority, $0.code) }
@@ -105,15 +112,19 @@ enum PromotionEngine {
         if leader.rules.exclusive {
             chosen = [leader]
             for other in applicable.dropFirst() {
-                result.notes.append(note(other, .notApplied, zh: "「\(other.rules.nameZh)」被独享促销「\(leader.rules.nameZh)」排除",
-                                         en: "\(other.rules.nameEn): excluded by the exclusive promotion \(leader.rules.nameEn)"))
+                result.notes.append(
+                    note(
+                        other, .notApplied, zh: "「\(other.rules.nameZh)」被独享促销「\(leader.rules.nameZh)」排除",
+                        en: "\(other.rules.nameEn): excluded by the exclusive promotion \(leader.rules.nameEn)"))
             }
         } else {
             chosen = applicable.filter { !$0.rules.exclusive }
             for other in applicable where other.rules.exclusive {
-                result.notes.append(note(other, .notApplied,
-                                         zh: "「\(other.rules.nameZh)」为独享促销，优先级更高的「\(leader.rules.nameZh)」已适用",
-                                         en: "\(other.rules.nameEn): exclusive, and the higher-priority \(leader.rules.nameEn) applies"))
+                result.notes.append(
+                    note(
+                        other, .notApplied,
+                        zh: "「\(other.rules.nameZh)」为独享促销，优先级更高的「\(leader.rules.nameZh)」已适用",
+                        en: "\(other.rules.nameEn): exclusive, and the higher-priority \(leader.rules.nameEn) applies"))
             }
         }
         // Line level first, then order level; each in priority order.
@@ -125,10 +136,17 @@ enum PromotionEngine {
         for promotion in chosen {
             var outcome = compute(promotion, input: input, nets: nets)
             guard outcome.gives else {
-                if let almost = outcome.almost { result.notes.append(note(promotion, .almost, almost)) }
-                else { result.notes.append(note(promotion, .notApplied, outcome.why ?? LocalizedText(
-                    zh: "「\(promotion.rules.nameZh)」在其他促销之后不再满足条件",
-                    en: "\(promotion.rules.nameEn): no longer met after the other promotions"))) }
+                if let almost = outcome.almost {
+                    result.notes.append(note(promotion, .almost, almost))
+                } else {
+                    result.notes.append(
+                        note(
+                            promotion, .notApplied,
+                            outcome.why
+                                ?? LocalizedText(
+                                    zh: "「\(promotion.rules.nameZh)」在其他促销之后不再满足条件",
+                                    en: "\(promotion.rules.nameEn): no longer met after the other promotions")))
+                }
                 continue
             }
             // The gift's value comes out of the budget too, but never out of the cap (it is not a price cut).
@@ -137,8 +155,10 @@ enum PromotionEngine {
                 let value = Shares.product(gift.quantity, gift.unitMinor)
                 if value > budgetLeft || value == Int64.max {
                     outcome.gift = nil
-                    result.notes.append(note(promotion, .notApplied, zh: "「\(promotion.rules.nameZh)」预算不足，赠品未添加",
-                                             en: "\(promotion.rules.nameEn): not enough budget left for the gift"))
+                    result.notes.append(
+                        note(
+                            promotion, .notApplied, zh: "「\(promotion.rules.nameZh)」预算不足，赠品未添加",
+                            en: "\(promotion.rules.nameEn): not enough budget left for the gift"))
                 } else {
                     budgetLeft -= value
                 }
@@ -151,11 +171,18 @@ enum PromotionEngine {
                 let indices = outcome.lineDiscounts.keys.sorted()
                 let shares = Shares.prorate(allowed, over: indices.map { outcome.lineDiscounts[$0] ?? 0 })
                 outcome.lineDiscounts = Dictionary(uniqueKeysWithValues: zip(indices, shares).filter { $0.1 > 0 })
-                let why = allowed == capLeft
-                    ? LocalizedText(zh: "「\(promotion.rules.nameZh)」受每单优惠上限限制，减至\(MoneyText.format(allowed, currency: input.currency))",
-                                    en: "\(promotion.rules.nameEn): limited to \(MoneyText.format(allowed, currency: input.currency)) by the per-order discount cap")
-                    : LocalizedText(zh: "「\(promotion.rules.nameZh)」预算所剩不多，减至\(MoneyText.format(allowed, currency: input.currency))",
-                                    en: "\(promotion.rules.nameEn): limited to \(MoneyText.format(allowed, currency: input.currency)) by its remaining budget")
+                let why =
+                    allowed == capLeft
+                    ? LocalizedText(
+                        zh: "「\(promotion.rules.nameZh)」受每单优惠上限限制，减至\(MoneyText.format(allowed, currency: input.currency))",
+                        en:
+                            "\(promotion.rules.nameEn): limited to \(MoneyText.format(allowed, currency: input.currency)) by the per-order discount cap"
+                    )
+                    : LocalizedText(
+                        zh: "「\(promotion.rules.nameZh)」预算所剩不多，减至\(MoneyText.format(allowed, currency: input.currency))",
+                        en:
+                            "\(promotion.rules.nameEn): limited to \(MoneyText.format(allowed, currency: input.currency)) by its remaining budget"
+                    )
                 if allowed == 0 && outcome.gift == nil {
                     result.notes.append(note(promotion, .notApplied, why))
                     continue
@@ -164,12 +191,14 @@ enum PromotionEngine {
             }
             capLeft -= allowed
             for (index, discount) in outcome.lineDiscounts { nets[index] -= discount }
-            let applied = AppliedPromotion(promotion: promotion, lineDiscounts: outcome.lineDiscounts, gift: outcome.gift,
-                                           units: outcome.units, reason: outcome.reason, trimmed: trimmed)
+            let applied = AppliedPromotion(
+                promotion: promotion, lineDiscounts: outcome.lineDiscounts, gift: outcome.gift,
+                units: outcome.units, reason: outcome.reason, trimmed: trimmed)
             result.applied.append(applied)
-            result.notes.append(PriceQuote.Note(
-                pluginID: PromotionsPlugin.pluginID, rule: promotion.rule, kind: .applied, reason: outcome.reason,
-                amountMinor: applied.discountMinor + applied.giftValueMinor, units: outcome.units))
+            result.notes.append(
+                PriceQuote.Note(
+                    pluginID: PromotionsPlugin.pluginID, rule: promotion.rule, kind: .applied, reason: outcome.reason,
+                    amountMinor: applied.discountMinor + applied.giftValueMinor, units: outcome.units))
             if let almost = outcome.almost { result.notes.append(note(promotion, .almost, almost)) }
         }
         return result

@@ -165,7 +165,8 @@ enum MoneyText {
 
     /// Basis points as a percentage: 1250 -> "12.5".
     static func percent(_ bp: Int64) -> String {
-        bp % 100 == 0 ? String(bp / 100) : bp % 10 == 0 ? "\(bp / 100).\(bp % 100 / 10)" : "\(bp / 100).\(bp % 100 < 10 ? "0" : "")\(bp % 100)"
+        bp % 100 == 0
+            ? String(bp / 100) : bp % 10 == 0 ? "\(bp / 100).\(bp % 100 / 10)" : "\(bp / 100).\(bp % 100 < 10 ? "0" : "")\(bp % 100)"
     }
 }
 

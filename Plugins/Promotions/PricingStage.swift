@@ -13,7 +13,8 @@ struct PromotionStage: PricingStage {
         let now = Date()
         let published = try await RulesCache.published(in: tx).filter { $0.inForce(at: now) }
         guard !published.isEmpty || !quote.couponCodes.isEmpty,
-              let dealer = try await PromotionContext.dealer(dealerID, in: tx) else { return }
+            let dealer = try await PromotionContext.dealer(dealerID, in: tx)
+        else { return }
         let ordered = quote.lines.filter { $0.gift != true }
         let (input, notes) = try await PromotionContext.input(
             dealer: dealer, lines: ordered, currency: quote.currency, couponCodes: quote.couponCodes, promotions: published,

@@ -29,8 +29,9 @@ enum PromotionContext {
             """, as: (UUID, [UUID], String).self)
         { products[sku] = (path, brand) }
         let lines = quoteLines.map { line in
-            EngineLine(skuID: line.skuID, quantity: line.quantity, netMinor: line.totalMinor,
-                       categoryPath: products[line.skuID]?.0 ?? [], brand: products[line.skuID]?.1 ?? "")
+            EngineLine(
+                skuID: line.skuID, quantity: line.quantity, netMinor: line.totalMinor,
+                categoryPath: products[line.skuID]?.0 ?? [], brand: products[line.skuID]?.1 ?? "")
         }
 
         // Coupons: each entered code must exist, be valid now, have uses left and belong to a promotion in force.
@@ -54,7 +55,8 @@ enum PromotionContext {
                 } else if let max = row.2, row.5 >= max {
                     notes.append(note(rule, zh: "优惠券 \(code) 已被用完", en: "Coupon \(code) has no uses left"))
                 } else if let limit = row.3, row.6 >= Int64(limit) {
-                    notes.append(note(rule, zh: "优惠券 \(code) 已达贵司使用次数上限", en: "Coupon \(code): your company has used it the most times allowed"))
+                    notes.append(
+                        note(rule, zh: "优惠券 \(code) 已达贵司使用次数上限", en: "Coupon \(code): your company has used it the most times allowed"))
                 } else if let promotion = all.first(where: { $0.id == row.1 }) {
                     if !promotion.rules.targeting.admits(dealer) {
                         notes.append(note(rule, zh: "优惠券 \(code) 不适用于贵司", en: "Coupon \(code) is not for your company"))
@@ -125,16 +127,20 @@ enum PromotionContext {
     static func apply(_ result: EngineResult, to quote: inout PriceQuote, orderedCount: Int) {
         for applied in result.applied {
             for (index, discount) in applied.lineDiscounts.sorted(by: { $0.key < $1.key }) where index < orderedCount {
-                quote.lines[index].adjustments.append(.init(
-                    pluginID: PromotionsPlugin.pluginID, rule: applied.promotion.rule, reason: applied.reason, amountMinor: 0,
-                    lineAmountMinor: -discount))
+                quote.lines[index].adjustments.append(
+                    .init(
+                        pluginID: PromotionsPlugin.pluginID, rule: applied.promotion.rule, reason: applied.reason, amountMinor: 0,
+                        lineAmountMinor: -discount))
             }
             if let gift = applied.gift {
                 var line = PriceQuote.Line(skuID: gift.skuID, quantity: gift.quantity, listUnitPriceMinor: gift.unitMinor)
                 line.unitPriceMinor = 0
                 line.gift = true
-                line.adjustments = [.init(pluginID: PromotionsPlugin.pluginID, rule: applied.promotion.rule, reason: applied.reason,
-                                          amountMinor: -gift.unitMinor)]
+                line.adjustments = [
+                    .init(
+                        pluginID: PromotionsPlugin.pluginID, rule: applied.promotion.rule, reason: applied.reason,
+                        amountMinor: -gift.unitMinor)
+                ]
                 quote.lines.append(line)
             }
         }

@@ -45,8 +45,11 @@ struct PromotionInput: Decodable, Sendable {
         }
         var level = kind.fixedLevel ?? base?.level ?? .line
         if let text = self.level {
-            if let parsed = PromotionLevel(rawValue: text), kind.fixedLevel == nil || kind.fixedLevel == parsed { level = parsed }
-            else { fail("level", kind.fixedLevel.map { "\($0.rawValue) for \(kind.rawValue)" } ?? "line or order") }
+            if let parsed = PromotionLevel(rawValue: text), kind.fixedLevel == nil || kind.fixedLevel == parsed {
+                level = parsed
+            } else {
+                fail("level", kind.fixedLevel.map { "\($0.rawValue) for \(kind.rawValue)" } ?? "line or order")
+            }
         }
         let nameZh = (self.nameZh ?? base?.nameZh ?? "").trimmingCharacters(in: .whitespaces)
         let nameEn = (self.nameEn ?? base?.nameEn ?? nameZh).trimmingCharacters(in: .whitespaces)
@@ -60,15 +63,21 @@ struct PromotionInput: Decodable, Sendable {
         }
         var endsAt = base?.endsAt
         if let text = self.endsAt {
-            if text.isEmpty { endsAt = nil }
-            else if let date = Self.parseTime(text, zone: zone) { endsAt = date } else { fail("endsAt", "an ISO 8601 date-time") }
+            if text.isEmpty {
+                endsAt = nil
+            } else if let date = Self.parseTime(text, zone: zone) {
+                endsAt = date
+            } else {
+                fail("endsAt", "an ISO 8601 date-time")
+            }
         }
         if let end = endsAt, end <= startsAt { fail("endsAt", "after startsAt") }
         var rules = PromotionRules(
             nameZh: nameZh, nameEn: nameEn, kind: kind, level: level, priority: priority, exclusive: exclusive ?? base?.exclusive ?? false,
             startsAt: startsAt, endsAt: endsAt, timeZone: zone, requiresCoupon: requiresCoupon ?? base?.requiresCoupon ?? false,
             targeting: targeting ?? base?.targeting ?? Targeting(),
-            percentBP: percentBP ?? base?.percentBP, amountMinor: amountMinor ?? base?.amountMinor, priceMinor: priceMinor ?? base?.priceMinor,
+            percentBP: percentBP ?? base?.percentBP, amountMinor: amountMinor ?? base?.amountMinor,
+            priceMinor: priceMinor ?? base?.priceMinor,
             steps: steps ?? base?.steps, repeating: repeating ?? base?.repeating, maxRepeats: maxRepeats ?? base?.maxRepeats,
             buyQuantity: buyQuantity ?? base?.buyQuantity, giftQuantity: giftQuantity ?? base?.giftQuantity,
             giftSKUID: giftSKUID ?? base?.giftSKUID, bundleSKUIDs: bundleSKUIDs ?? base?.bundleSKUIDs,
@@ -100,21 +109,29 @@ struct PromotionInput: Decodable, Sendable {
                     fail("steps[\(index)].percentBP", "1 to 10000 basis points")
                 }
             }
-            if Set((rules.steps ?? []).compactMap(\.thresholdMinor)).count != (rules.steps ?? []).count { fail("steps", "each threshold once") }
+            if Set((rules.steps ?? []).compactMap(\.thresholdMinor)).count != (rules.steps ?? []).count {
+                fail("steps", "each threshold once")
+            }
             if rules.repeating == true, kind == .spendPercent { fail("repeating", "only for spend_threshold") }
             if rules.repeating == true, (rules.steps ?? []).count != 1 { fail("steps", "exactly one step when repeating") }
             if let most = rules.maxRepeats, most < 1 { fail("maxRepeats", "1 or more") }
         case .quantityThreshold:
             need(rules.steps, "steps", { !$0.isEmpty && $0.count <= 20 }, "1 to 20 steps")
             for (index, step) in (rules.steps ?? []).enumerated() {
-                if !(step.minQuantity.map { (1...1_000_000_000).contains($0) } ?? false) { fail("steps[\(index)].minQuantity", "1 or more") }
-                if !(step.percentBP.map { (1...10_000).contains($0) } ?? false) { fail("steps[\(index)].percentBP", "1 to 10000 basis points") }
+                if !(step.minQuantity.map { (1...1_000_000_000).contains($0) } ?? false) {
+                    fail("steps[\(index)].minQuantity", "1 or more")
+                }
+                if !(step.percentBP.map { (1...10_000).contains($0) } ?? false) {
+                    fail("steps[\(index)].percentBP", "1 to 10000 basis points")
+                }
             }
         case .buyXGetY:
             need(rules.buyQuantity, "buyQuantity", { (1...1_000_000).contains($0) }, "1 to 1,000,000")
             need(rules.giftQuantity, "giftQuantity", { (1...1_000_000).contains($0) }, "1 to 1,000,000")
         case .bundle:
-            need(rules.bundleSKUIDs, "bundleSKUIDs", { (2...20).contains(Set($0).count) && Set($0).count == $0.count }, "2 to 20 different SKUs")
+            need(
+                rules.bundleSKUIDs, "bundleSKUIDs", { (2...20).contains(Set($0).count) && Set($0).count == $0.count },
+                "2 to 20 different SKUs")
             need(rules.priceMinor, "priceMinor", { money.contains($0) }, "an amount in fen, 0 or more")
         }
         if kind == .flashSale, let units = rules.perDealerUnits, units < 1 { fail("perDealerUnits", "1 or more") }

@@ -13,9 +13,11 @@ enum PromotionStore {
 
     static func decode(_ r: Row) -> ActivePromotion? {
         guard let rules = try? JSONBody.decoder.decode(PromotionRules.self, from: Data(r.4.utf8)),
-              let status = PromotionStatus(rawValue: r.2) else { return nil }
-        return ActivePromotion(id: r.0, code: r.1, status: status, version: r.3, rules: rules, budgetMinor: r.5, budgetCount: r.6,
-                               capUnits: r.7, usedMinor: r.8, usedCount: r.9, usedUnits: r.10)
+            let status = PromotionStatus(rawValue: r.2)
+        else { return nil }
+        return ActivePromotion(
+            id: r.0, code: r.1, status: status, version: r.3, rules: rules, budgetMinor: r.5, budgetCount: r.6,
+            capUnits: r.7, usedMinor: r.8, usedCount: r.9, usedUnits: r.10)
     }
 
     static func load(statuses: [PromotionStatus], in tx: TenantTransaction) async throws -> [ActivePromotion] {
@@ -49,7 +51,9 @@ enum PromotionStore {
             errors.insert(.init(field: "code", message: "1-64 letters, digits, - or _"), at: 0)
         }
         guard errors.isEmpty, let rules else { throw Problem.validation(errors) }
-        if try await tx.first("SELECT 1 FROM promotions_promotions WHERE tenant_id = \(tx.tenantID) AND code = \(code)", as: Int.self) != nil {
+        if try await tx.first("SELECT 1 FROM promotions_promotions WHERE tenant_id = \(tx.tenantID) AND code = \(code)", as: Int.self)
+            != nil
+        {
             throw Problem.conflict("promotion_code_taken", "A promotion with the code \(code) exists already.")
         }
         let id = UUID()
@@ -75,15 +79,27 @@ enum PromotionStore {
 
     /// A draft is edited in place; a published promotion gets a new version (orders placed with
     /// the old one keep naming it). Budgets are not versioned and never go below what was used.
-    static func update(_ current: ActivePromotion, _ input: PromotionInput, actorID: UUID, in tx: TenantTransaction) async throws -> ActivePromotion {
-        if current.status == .ended { throw Problem.conflict("promotion_ended", "Promotion \(current.code) has ended; it can no longer change.") }
+    static func update(_ current: ActivePromotion, _ input: PromotionInput, actorID: UUID, in tx: TenantTransaction) async throws
+        -> ActivePromotion
+    {
+        if current.status == .ended {
+            throw Problem.conflict("promotion_ended", "Promotion \(current.code) has ended; it can no longer change.")
+        }
         if input.code.map({ $0 != current.code }) ?? false { throw Problem.validation(field: "code", "cannot change") }
         var errors: [Problem.FieldError] = []
-        if let budget = input.budgetMinor, budget < current.usedMinor { errors.append(.init(field: "budgetMinor", message: "below the \(current.usedMinor) used")) }
-        if let count = input.budgetCount, count < current.usedCount { errors.append(.init(field: "budgetCount", message: "below the \(current.usedCount) used")) }
-        if let units = input.capUnits, units < current.usedUnits { errors.append(.init(field: "capUnits", message: "below the \(current.usedUnits) used")) }
+        if let budget = input.budgetMinor, budget < current.usedMinor {
+            errors.append(.init(field: "budgetMinor", message: "below the \(current.usedMinor) used"))
+        }
+        if let count = input.budgetCount, count < current.usedCount {
+            errors.append(.init(field: "budgetCount", message: "below the \(current.usedCount) used"))
+        }
+        if let units = input.capUnits, units < current.usedUnits {
+            errors.append(.init(field: "capUnits", message: "below the \(current.usedUnits) used"))
+        }
         let rules: PromotionRules
-        do { rules = try input.rules(over: current.rules) } catch let problem as Problem { throw Problem.validation(problem.errors + errors) }
+        do { rules = try input.rules(over: current.rules) } catch let problem as Problem {
+            throw Problem.validation(problem.errors + errors)
+        }
         if !errors.isEmpty { throw Problem.validation(errors) }
         if rules != current.rules {
             if current.status == .draft {
@@ -96,7 +112,8 @@ enum PromotionStore {
             } else {
                 try await insertVersion(current.id, current.version + 1, rules, actorID: actorID, in: tx)
                 try await tx.query(
-                    "UPDATE promotions_promotions SET current_version = \(current.version + 1) WHERE tenant_id = \(tx.tenantID) AND id = \(current.id)")
+                    "UPDATE promotions_promotions SET current_version = \(current.version + 1) WHERE tenant_id = \(tx.tenantID) AND id = \(current.id)"
+                )
             }
         }
         try await tx.query(
@@ -125,13 +142,15 @@ enum PromotionStore {
         case (.pause, .scheduled), (.pause, .active): next = .paused
         case (.end, .draft), (.end, .scheduled), (.end, .active), (.end, .paused): next = .ended
         default:
-            throw Problem.conflict("illegal_transition", "Promotion \(current.code) is \(effective.rawValue); it cannot \(action.rawValue).")
+            throw Problem.conflict(
+                "illegal_transition", "Promotion \(current.code) is \(effective.rawValue); it cannot \(action.rawValue).")
         }
         if next == published, let end = current.rules.endsAt, end <= now {
             throw Problem.conflict("promotion_window_over", "Promotion \(current.code) ended at its endsAt; move endsAt first.")
         }
         try await tx.query(
-            "UPDATE promotions_promotions SET status = \(next.rawValue), updated_at = now() WHERE tenant_id = \(tx.tenantID) AND id = \(current.id)")
+            "UPDATE promotions_promotions SET status = \(next.rawValue), updated_at = now() WHERE tenant_id = \(tx.tenantID) AND id = \(current.id)"
+        )
         try await RulesCache.changed(in: tx)
         guard let moved = try await promotion(current.id, in: tx) else { throw Problem.notFound("Promotion") }
         return moved
@@ -178,7 +197,9 @@ enum PromotionStore {
             expires = PromotionInput.parseTime(text, zone: promotion.rules.timeZone)
             if expires == nil { errors.append(.init(field: "expiresAt", message: "an ISO 8601 date-time")) }
         }
-        if !promotion.rules.requiresCoupon { errors.append(.init(field: "promotion", message: "this promotion does not use coupons (requiresCoupon)")) }
+        if !promotion.rules.requiresCoupon {
+            errors.append(.init(field: "promotion", message: "this promotion does not use coupons (requiresCoupon)"))
+        }
         if !errors.isEmpty { throw Problem.validation(errors) }
         if try await tx.first("SELECT 1 FROM promotions_coupons WHERE tenant_id = \(tx.tenantID) AND code = \(code)", as: Int.self) != nil {
             throw Problem.conflict("coupon_code_taken", "A coupon with the code \(code) exists already.")
@@ -188,8 +209,9 @@ enum PromotionStore {
             INSERT INTO promotions_coupons (tenant_id, code, promotion_id, max_uses, per_dealer_limit, expires_at)
             VALUES (\(tx.tenantID), \(code), \(promotion.id), \(input.maxUses), \(input.perDealerLimit), \(expires))
             """)
-        return Coupon(code: code, promotionID: promotion.id, maxUses: input.maxUses, perDealerLimit: input.perDealerLimit, expiresAt: expires,
-                      usedCount: 0)
+        return Coupon(
+            code: code, promotionID: promotion.id, maxUses: input.maxUses, perDealerLimit: input.perDealerLimit, expiresAt: expires,
+            usedCount: 0)
     }
 
     static func coupons(_ promotionID: UUID, in tx: TenantTransaction) async throws -> [Coupon] {

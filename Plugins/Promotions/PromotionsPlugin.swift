@@ -19,20 +19,27 @@ public struct PromotionsPlugin: Plugin {
 
     public var permissions: [PluginPermission] {
         [
-            PluginPermission(Self.manage, LocalizedText(zh: "管理促销、优惠券，模拟购物车，查看效果报表",
-                                                        en: "Manage promotions and coupons, simulate carts, read effect reports"),
-                             grantedTo: [.tenantAdmin, .groupAdmin, .sales]),
-            PluginPermission(Self.read, LocalizedText(zh: "查看适用于本公司的进行中促销", en: "See the active promotions the dealer is eligible for"),
-                             grantedTo: [.tenantAdmin, .groupAdmin, .sales, .dealerAdmin, .dealerBuyer]),
+            PluginPermission(
+                Self.manage,
+                LocalizedText(
+                    zh: "管理促销、优惠券，模拟购物车，查看效果报表",
+                    en: "Manage promotions and coupons, simulate carts, read effect reports"),
+                grantedTo: [.tenantAdmin, .groupAdmin, .sales]),
+            PluginPermission(
+                Self.read, LocalizedText(zh: "查看适用于本公司的进行中促销", en: "See the active promotions the dealer is eligible for"),
+                grantedTo: [.tenantAdmin, .groupAdmin, .sales, .dealerAdmin, .dealerBuyer]),
         ]
     }
 
     public var configuration: PluginConfigurationSchema {
         PluginConfigurationSchema([
-            .init("maxDiscountBP", .integer(minimum: 0, maximum: 10_000), default: .integer(10_000),
-                  label: LocalizedText(zh: "每单促销优惠上限（占促销前金额的基点）", en: "Cap on promotion discounts per order (basis points of the pre-promotion total)")),
-            .init("maxDiscountMinor", .integer(minimum: 0, maximum: 1_000_000_000_000), default: .integer(0),
-                  label: LocalizedText(zh: "每单促销优惠上限金额（分，0 为不限）", en: "Cap on promotion discounts per order in fen (0: none)")),
+            .init(
+                "maxDiscountBP", .integer(minimum: 0, maximum: 10_000), default: .integer(10_000),
+                label: LocalizedText(
+                    zh: "每单促销优惠上限（占促销前金额的基点）", en: "Cap on promotion discounts per order (basis points of the pre-promotion total)")),
+            .init(
+                "maxDiscountMinor", .integer(minimum: 0, maximum: 1_000_000_000_000), default: .integer(0),
+                label: LocalizedText(zh: "每单促销优惠上限金额（分，0 为不限）", en: "Cap on promotion discounts per order in fen (0: none)")),
         ])
     }
 

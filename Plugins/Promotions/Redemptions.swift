@@ -15,52 +15,57 @@ struct RedemptionHook: OrderPlacementHook {
             guard parts.count == 2, parts[1].hasPrefix("v"), let version = Int(parts[1].dropFirst()) else { return nil }
             return (String(parts[0]), version, note)
         }.sorted { $0.code < $1.code }  // one lock order for every checkout: no deadlocks
-        guard let (tier, regionID) = try await tx.first(
-            "SELECT tier, region_id FROM dealers WHERE tenant_id = \(tx.tenantID) AND id = \(order.dealerID)", as: (String, UUID?).self)
+        guard
+            let (tier, regionID) = try await tx.first(
+                "SELECT tier, region_id FROM dealers WHERE tenant_id = \(tx.tenantID) AND id = \(order.dealerID)", as: (String, UUID?).self)
         else { return }
         for use in uses {
             let discount = use.note.amountMinor ?? 0, units = use.note.units ?? 0
-            guard let (promotionID, rulesText) = try await tx.first(
-                """
-                UPDATE promotions_promotions SET used_minor = used_minor + \(discount), used_count = used_count + 1,
-                       used_units = used_units + \(units)
-                WHERE tenant_id = \(tx.tenantID) AND code = \(use.code) AND status IN ('scheduled', 'active')
-                  AND (budget_minor IS NULL OR used_minor + \(discount) <= budget_minor)
-                  AND (budget_count IS NULL OR used_count + 1 <= budget_count)
-                  AND (cap_units IS NULL OR used_units + \(units) <= cap_units)
-                RETURNING id, (SELECT rules::text FROM promotions_versions v
-                               WHERE v.tenant_id = promotions_promotions.tenant_id AND v.promotion_id = promotions_promotions.id
-                                 AND v.version = \(use.version))
-                """, as: (UUID, String?).self)
+            guard
+                let (promotionID, rulesText) = try await tx.first(
+                    """
+                    UPDATE promotions_promotions SET used_minor = used_minor + \(discount), used_count = used_count + 1,
+                           used_units = used_units + \(units)
+                    WHERE tenant_id = \(tx.tenantID) AND code = \(use.code) AND status IN ('scheduled', 'active')
+                      AND (budget_minor IS NULL OR used_minor + \(discount) <= budget_minor)
+                      AND (budget_count IS NULL OR used_count + 1 <= budget_count)
+                      AND (cap_units IS NULL OR used_units + \(units) <= cap_units)
+                    RETURNING id, (SELECT rules::text FROM promotions_versions v
+                                   WHERE v.tenant_id = promotions_promotions.tenant_id AND v.promotion_id = promotions_promotions.id
+                                     AND v.version = \(use.version))
+                    """, as: (UUID, String?).self)
             else { throw Self.unavailable(use.note) }
             let rules = rulesText.flatMap { try? JSONBody.decoder.decode(PromotionRules.self, from: Data($0.utf8)) }
             if let perDealer = rules?.perDealerUnits, rules?.kind == .flashSale {
-                let bought = try await tx.first(
-                    """
-                    SELECT coalesce(sum(units), 0)::bigint FROM promotions_redemptions
-                    WHERE tenant_id = \(tx.tenantID) AND promotion_id = \(promotionID) AND dealer_id = \(order.dealerID) AND released_at IS NULL
-                    """, as: Int64.self) ?? Int64(0)
+                let bought =
+                    try await tx.first(
+                        """
+                        SELECT coalesce(sum(units), 0)::bigint FROM promotions_redemptions
+                        WHERE tenant_id = \(tx.tenantID) AND promotion_id = \(promotionID) AND dealer_id = \(order.dealerID) AND released_at IS NULL
+                        """, as: Int64.self) ?? Int64(0)
                 if bought + units > perDealer { throw Self.unavailable(use.note) }
             }
             var couponCode: String?
             if rules?.requiresCoupon == true {
                 // The coupon the quote used: one entered for this promotion, with a use left.
-                guard let (code, perDealerLimit) = try await tx.first(
-                    """
-                    UPDATE promotions_coupons SET used_count = used_count + 1
-                    WHERE tenant_id = \(tx.tenantID) AND code = (
-                        SELECT code FROM promotions_coupons WHERE tenant_id = \(tx.tenantID) AND promotion_id = \(promotionID)
-                          AND code = ANY (\(order.quote.couponCodes)) ORDER BY code LIMIT 1)
-                      AND (max_uses IS NULL OR used_count < max_uses) AND (expires_at IS NULL OR expires_at > now())
-                    RETURNING code, per_dealer_limit
-                    """, as: (String, Int?).self)
+                guard
+                    let (code, perDealerLimit) = try await tx.first(
+                        """
+                        UPDATE promotions_coupons SET used_count = used_count + 1
+                        WHERE tenant_id = \(tx.tenantID) AND code = (
+                            SELECT code FROM promotions_coupons WHERE tenant_id = \(tx.tenantID) AND promotion_id = \(promotionID)
+                              AND code = ANY (\(order.quote.couponCodes)) ORDER BY code LIMIT 1)
+                          AND (max_uses IS NULL OR used_count < max_uses) AND (expires_at IS NULL OR expires_at > now())
+                        RETURNING code, per_dealer_limit
+                        """, as: (String, Int?).self)
                 else { throw Self.unavailable(use.note) }
                 if let limit = perDealerLimit {
-                    let used = try await tx.first(
-                        """
-                        SELECT count(*)::int FROM promotions_redemptions
-                        WHERE tenant_id = \(tx.tenantID) AND coupon_code = \(code) AND dealer_id = \(order.dealerID) AND released_at IS NULL
-                        """, as: Int.self) ?? 0
+                    let used =
+                        try await tx.first(
+                            """
+                            SELECT count(*)::int FROM promotions_redemptions
+                            WHERE tenant_id = \(tx.tenantID) AND coupon_code = \(code) AND dealer_id = \(order.dealerID) AND released_at IS NULL
+                            """, as: Int.self) ?? 0
                     if used >= limit { throw Self.unavailable(use.note) }
                 }
                 couponCode = code
@@ -81,10 +86,11 @@ struct RedemptionHook: OrderPlacementHook {
     }
 
     static func unavailable(_ note: PriceQuote.Note) -> Problem {
-        Problem(.conflict, code: "promotion_unavailable", title: "Promotion no longer available",
-                detail: "促销「\(note.rule)」已不可用（预算、限购或优惠券已用完），请重新查看购物车。"
-                    + " / The promotion \(note.rule) is no longer available (budget, limit or coupon used up); please review your cart.",
-                errors: [.init(field: "promotions.\(note.rule)", message: "no longer available")])
+        Problem(
+            .conflict, code: "promotion_unavailable", title: "Promotion no longer available",
+            detail: "促销「\(note.rule)」已不可用（预算、限购或优惠券已用完），请重新查看购物车。"
+                + " / The promotion \(note.rule) is no longer available (budget, limit or coupon used up); please review your cart.",
+            errors: [.init(field: "promotions.\(note.rule)", message: "no longer available")])
     }
 }
 
@@ -117,7 +123,8 @@ struct ReleaseHandler: DomainEventHandler {
                 """)
             if let coupon {
                 try await tx.query(
-                    "UPDATE promotions_coupons SET used_count = greatest(0, used_count - 1) WHERE tenant_id = \(tx.tenantID) AND code = \(coupon)")
+                    "UPDATE promotions_coupons SET used_count = greatest(0, used_count - 1) WHERE tenant_id = \(tx.tenantID) AND code = \(coupon)"
+                )
             }
         }
     }

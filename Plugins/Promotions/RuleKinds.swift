@@ -62,33 +62,42 @@ extension PromotionEngine {
             let steps = (rules.steps ?? []).sorted { ($0.thresholdMinor ?? 0) < ($1.thresholdMinor ?? 0) }
             let percent = rules.kind == .spendPercent
             func gain(_ step: Step) -> (zh: String, en: String) {
-                percent ? ("优惠\(MoneyText.percent(step.percentBP ?? 0))%", "\(MoneyText.percent(step.percentBP ?? 0))% off")
+                percent
+                    ? ("优惠\(MoneyText.percent(step.percentBP ?? 0))%", "\(MoneyText.percent(step.percentBP ?? 0))% off")
                     : ("减\(money(step.offMinor ?? 0))", "\(money(step.offMinor ?? 0)) off")
             }
             if rules.repeating == true, !percent, let step = steps.first, let threshold = step.thresholdMinor, threshold > 0 {
                 var count = subtotal / threshold
                 if let most = rules.maxRepeats { count = min(count, most) }
                 spread(times(step.offMinor ?? 0, count))
-                outcome.reason = LocalizedText(zh: "「\(zh)」：每满\(money(threshold))减\(money(step.offMinor ?? 0))，共减\(money(times(step.offMinor ?? 0, count)))",
-                                               en: "\(en): \(money(step.offMinor ?? 0)) off every \(money(threshold)), \(money(times(step.offMinor ?? 0, count))) in all")
+                outcome.reason = LocalizedText(
+                    zh: "「\(zh)」：每满\(money(threshold))减\(money(step.offMinor ?? 0))，共减\(money(times(step.offMinor ?? 0, count)))",
+                    en:
+                        "\(en): \(money(step.offMinor ?? 0)) off every \(money(threshold)), \(money(times(step.offMinor ?? 0, count))) in all"
+                )
                 if subtotal > 0, rules.maxRepeats.map({ count < $0 }) ?? true {
                     let missing = times(threshold, count + 1) - subtotal
-                    outcome.almost = LocalizedText(zh: "再买 \(money(missing)) 即可享受每满\(money(threshold))减\(money(step.offMinor ?? 0))（再减\(money(step.offMinor ?? 0))）",
-                                                   en: "Add \(money(missing)) more for another \(money(step.offMinor ?? 0)) off (\(money(step.offMinor ?? 0)) off every \(money(threshold)))")
+                    outcome.almost = LocalizedText(
+                        zh: "再买 \(money(missing)) 即可享受每满\(money(threshold))减\(money(step.offMinor ?? 0))（再减\(money(step.offMinor ?? 0))）",
+                        en:
+                            "Add \(money(missing)) more for another \(money(step.offMinor ?? 0)) off (\(money(step.offMinor ?? 0)) off every \(money(threshold)))"
+                    )
                 }
             } else {
                 let reached = steps.last { ($0.thresholdMinor ?? 0) <= subtotal }
                 if let step = reached, subtotal > 0 {
                     spread(percent ? Shares.halfUp(subtotal, step.percentBP ?? 0, of: 10_000) : (step.offMinor ?? 0))
                     let g = gain(step)
-                    outcome.reason = LocalizedText(zh: "「\(zh)」：满\(money(step.thresholdMinor ?? 0))\(g.zh)",
-                                                   en: "\(en): \(g.en) orders of \(money(step.thresholdMinor ?? 0))")
+                    outcome.reason = LocalizedText(
+                        zh: "「\(zh)」：满\(money(step.thresholdMinor ?? 0))\(g.zh)",
+                        en: "\(en): \(g.en) orders of \(money(step.thresholdMinor ?? 0))")
                 }
                 if subtotal > 0, let next = steps.first(where: { ($0.thresholdMinor ?? 0) > subtotal }) {
                     let g = gain(next)
                     let missing = (next.thresholdMinor ?? 0) - subtotal
-                    outcome.almost = LocalizedText(zh: "再买 \(money(missing)) 即可享受满\(money(next.thresholdMinor ?? 0))\(g.zh)",
-                                                   en: "Add \(money(missing)) more for \(g.en) orders of \(money(next.thresholdMinor ?? 0))")
+                    outcome.almost = LocalizedText(
+                        zh: "再买 \(money(missing)) 即可享受满\(money(next.thresholdMinor ?? 0))\(g.zh)",
+                        en: "Add \(money(missing)) more for \(g.en) orders of \(money(next.thresholdMinor ?? 0))")
                 }
             }
 
@@ -96,13 +105,15 @@ extension PromotionEngine {
             let steps = (rules.steps ?? []).sorted { ($0.minQuantity ?? 0) < ($1.minQuantity ?? 0) }
             if let step = steps.last(where: { ($0.minQuantity ?? 0) <= quantity }), quantity > 0 {
                 for index in eligible { outcome.lineDiscounts[index] = Shares.halfUp(nets[index], step.percentBP ?? 0, of: 10_000) }
-                outcome.reason = LocalizedText(zh: "「\(zh)」：满\(step.minQuantity ?? 0)件优惠\(MoneyText.percent(step.percentBP ?? 0))%",
-                                               en: "\(en): \(MoneyText.percent(step.percentBP ?? 0))% off from \(step.minQuantity ?? 0) units")
+                outcome.reason = LocalizedText(
+                    zh: "「\(zh)」：满\(step.minQuantity ?? 0)件优惠\(MoneyText.percent(step.percentBP ?? 0))%",
+                    en: "\(en): \(MoneyText.percent(step.percentBP ?? 0))% off from \(step.minQuantity ?? 0) units")
             }
             if quantity > 0, let next = steps.first(where: { ($0.minQuantity ?? 0) > quantity }) {
                 let missing = (next.minQuantity ?? 0) - quantity
-                outcome.almost = LocalizedText(zh: "再买 \(missing) 件即可享受满\(next.minQuantity ?? 0)件优惠\(MoneyText.percent(next.percentBP ?? 0))%",
-                                               en: "Add \(missing) more units for \(MoneyText.percent(next.percentBP ?? 0))% off from \(next.minQuantity ?? 0) units")
+                outcome.almost = LocalizedText(
+                    zh: "再买 \(missing) 件即可享受满\(next.minQuantity ?? 0)件优惠\(MoneyText.percent(next.percentBP ?? 0))%",
+                    en: "Add \(missing) more units for \(MoneyText.percent(next.percentBP ?? 0))% off from \(next.minQuantity ?? 0) units")
             }
 
         case .flashSale:
@@ -123,8 +134,9 @@ extension PromotionEngine {
                 }
             }
             outcome.units = units
-            outcome.reason = LocalizedText(zh: "「\(zh)」：限时抢购价\(money(price))，\(units)件",
-                                           en: "\(en): flash-sale price \(money(price)) for \(units) units")
+            outcome.reason = LocalizedText(
+                zh: "「\(zh)」：限时抢购价\(money(price))，\(units)件",
+                en: "\(en): flash-sale price \(money(price)) for \(units) units")
             if units == 0, left <= 0 {
                 outcome.why = LocalizedText(zh: "「\(zh)」：已达限购数量", en: "\(en): the flash-sale limit is reached")
             }
@@ -138,15 +150,17 @@ extension PromotionEngine {
             outcome.units = giftQuantity
             if giftQuantity == 0 {
                 if bought > 0 {
-                    outcome.almost = LocalizedText(zh: "再买 \(buy - bought % buy) 件即可获赠 \(get) 件（「\(zh)」）",
-                                                   en: "Add \(buy - bought % buy) more units to get \(get) free (\(en))")
+                    outcome.almost = LocalizedText(
+                        zh: "再买 \(buy - bought % buy) 件即可获赠 \(get) 件（「\(zh)」）",
+                        en: "Add \(buy - bought % buy) more units to get \(get) free (\(en))")
                 }
             } else if (input.giftStock[giftSKU] ?? 0) < giftQuantity {
                 outcome.why = LocalizedText(zh: "「\(zh)」：赠品库存不足，未添加赠品", en: "\(en): the gift is out of stock and was not added")
             } else {
                 outcome.gift = (giftSKU, giftQuantity, input.giftPrices[giftSKU] ?? 0)
-                outcome.reason = LocalizedText(zh: "「\(zh)」：买\(buy)赠\(get)，赠送 \(giftQuantity) 件",
-                                               en: "\(en): buy \(buy) get \(get) free, \(giftQuantity) free")
+                outcome.reason = LocalizedText(
+                    zh: "「\(zh)」：买\(buy)赠\(get)，赠送 \(giftQuantity) 件",
+                    en: "\(en): buy \(buy) get \(get) free, \(giftQuantity) free")
             }
 
         case .bundle:
@@ -159,8 +173,9 @@ extension PromotionEngine {
             let shares = Shares.prorate(discount, over: values)
             outcome.lineDiscounts = Dictionary(uniqueKeysWithValues: zip(indices, shares).filter { $0.1 > 0 })
             outcome.units = sets
-            outcome.reason = LocalizedText(zh: "「\(zh)」：组合价\(money(rules.priceMinor ?? 0))/套，\(sets)套",
-                                           en: "\(en): bundle price \(money(rules.priceMinor ?? 0)) a set, \(sets) sets")
+            outcome.reason = LocalizedText(
+                zh: "「\(zh)」：组合价\(money(rules.priceMinor ?? 0))/套，\(sets)套",
+                en: "\(en): bundle price \(money(rules.priceMinor ?? 0)) a set, \(sets) sets")
         }
         outcome.lineDiscounts = outcome.lineDiscounts.filter { $0.value > 0 }
         return outcome

@@ -17,8 +17,9 @@ enum RulesCache {
     }()
 
     static func published(in tx: TenantTransaction) async throws -> [ActivePromotion] {
-        let version = try await tx.first(
-            "SELECT version FROM promotions_rules_versions WHERE tenant_id = \(tx.tenantID)", as: Int64.self) ?? Int64(0)
+        let version =
+            try await tx.first(
+                "SELECT version FROM promotions_rules_versions WHERE tenant_id = \(tx.tenantID)", as: Int64.self) ?? Int64(0)
         return try await cache.value(tenant: tx.tenantID, namespace: namespace, key: "published:v\(version)", ttl: .seconds(300)) {
             try await PromotionStore.load(statuses: [.scheduled, .active], in: tx)
         }

@@ -1,6 +1,7 @@
-@testable import Core
 import Foundation
 import Testing
+
+@testable import Core
 
 @Suite("Price quotes: line amounts, gift lines and return credits")
 struct PriceQuoteTests {
@@ -14,8 +15,10 @@ struct PriceQuoteTests {
     func lineAmounts() throws {
         var quote = Self.quote()
         let ordered = [(Self.sku, Int64(3))]
-        quote.lines[0].adjustments.append(.init(pluginID: "p", rule: "r", reason: LocalizedText(zh: "减", en: "off"), amountMinor: 0,
-                                                lineAmountMinor: -303))
+        quote.lines[0].adjustments.append(
+            .init(
+                pluginID: "p", rule: "r", reason: LocalizedText(zh: "减", en: "off"), amountMinor: 0,
+                lineAmountMinor: -303))
         #expect(quote.lines[0].totalMinor == 3447 && quote.totalMinor == 3447 && quote.listTotalMinor == 3750)
         try PricingPipeline.verify(quote, ordered: ordered, after: "p")
 

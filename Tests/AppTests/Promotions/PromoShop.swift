@@ -16,12 +16,15 @@ struct PromoShop: Sendable {
     let westBuyer: String
     static let base = "/api/v1/plugins/promotions"
 
-    static func make(_ client: some TestClientProtocol, _ platform: Platform, prefix: String, penStock: Int = 500, paperStock: Int = 1000,
-                     config: [String: ConfigValue] = [:]) async throws -> PromoShop {
+    static func make(
+        _ client: some TestClientProtocol, _ platform: Platform, prefix: String, penStock: Int = 500, paperStock: Int = 1000,
+        config: [String: ConfigValue] = [:]
+    ) async throws -> PromoShop {
         let shop = try await CommerceFixture.make(client, platform, prefix: prefix, penStock: penStock, paperStock: paperStock)
         try await platform.enablement.enable("promotions", tenantID: shop.tenant.tenant.id, config: config)
-        return PromoShop(shop: shop, client: client, platform: platform, eastBuyer: try await shop.token(client, shop.eastBuyer),
-                         westBuyer: try await shop.token(client, shop.westBuyer))
+        return PromoShop(
+            shop: shop, client: client, platform: platform, eastBuyer: try await shop.token(client, shop.eastBuyer),
+            westBuyer: try await shop.token(client, shop.westBuyer))
     }
 
     struct Promotion: Decodable {
@@ -83,15 +86,17 @@ struct PromoShop: Sendable {
     static func coupons(_ codes: [String]) -> String { "[" + codes.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
 
     func quote(_ lines: [(UUID, Int64)], coupons: [String] = [], token: String? = nil) async throws -> Quote {
-        let response = try await client.send(.post, "/api/v1/quotes", raw: #"{"lines": \#(Self.lines(lines)), "couponCodes": \#(Self.coupons(coupons))}"#,
-                                             token: token ?? eastBuyer)
+        let response = try await client.send(
+            .post, "/api/v1/quotes", raw: #"{"lines": \#(Self.lines(lines)), "couponCodes": \#(Self.coupons(coupons))}"#,
+            token: token ?? eastBuyer)
         #expect(response.status == .ok, "quote: \(String(buffer: response.body))")
         return try response.json(Quote.self)
     }
 
     func order(_ lines: [(UUID, Int64)], coupons: [String] = [], token: String? = nil) async throws -> TestResponse {
-        try await client.send(.post, "/api/v1/orders", raw: #"{"lines": \#(Self.lines(lines)), "couponCodes": \#(Self.coupons(coupons))}"#,
-                              token: token ?? eastBuyer)
+        try await client.send(
+            .post, "/api/v1/orders", raw: #"{"lines": \#(Self.lines(lines)), "couponCodes": \#(Self.coupons(coupons))}"#,
+            token: token ?? eastBuyer)
     }
 
     func placed(_ lines: [(UUID, Int64)], coupons: [String] = [], token: String? = nil) async throws -> OrderBody {

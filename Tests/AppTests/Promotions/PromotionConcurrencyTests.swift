@@ -12,8 +12,12 @@ struct PromotionConcurrencyTests {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-race")
             let shop = t.shop
-            let flash = try await t.promotion(#"{"code": "FLASH", "nameZh": "限时抢购", "nameEn": "Flash sale", "kind": "flash_sale", "priceMinor": 1000, "perDealerUnits": 20, "capUnits": 30, "targeting": {"skuIDs": ["\#(shop.pen)"]}, "startsAt": "2020-01-01T00:00"}"#)
-            let budget = try await t.promotion(#"{"code": "ORDER1", "nameZh": "每单立减一元", "nameEn": "1.00 off", "kind": "amount_off", "level": "order", "amountMinor": 100, "budgetMinor": 2000, "startsAt": "2020-01-01T00:00"}"#)
+            let flash = try await t.promotion(
+                #"{"code": "FLASH", "nameZh": "限时抢购", "nameEn": "Flash sale", "kind": "flash_sale", "priceMinor": 1000, "perDealerUnits": 20, "capUnits": 30, "targeting": {"skuIDs": ["\#(shop.pen)"]}, "startsAt": "2020-01-01T00:00"}"#
+            )
+            let budget = try await t.promotion(
+                #"{"code": "ORDER1", "nameZh": "每单立减一元", "nameEn": "1.00 off", "kind": "amount_off", "level": "order", "amountMinor": 100, "budgetMinor": 2000, "startsAt": "2020-01-01T00:00"}"#
+            )
 
             let outcomes = try await withThrowingTaskGroup(of: (Int, OrderBody?, String?).self) { group in
                 for index in 0..<100 {
@@ -52,7 +56,9 @@ struct PromotionConcurrencyTests {
             #expect(flashUsed.units == 30 || !refusals.isEmpty)
             #expect(budgetUsed.minor == 2000 || !refusals.isEmpty)
             // Every placed order's lines add up to its total, and nothing went below zero.
-            #expect(placed.allSatisfy { order in order.lines.reduce(0) { $0 + $1.lineTotalMinor } == order.totalMinor && order.totalMinor >= 0 })
+            #expect(
+                placed.allSatisfy { order in order.lines.reduce(0) { $0 + $1.lineTotalMinor } == order.totalMinor && order.totalMinor >= 0 }
+            )
             // The redemptions agree with the counters.
             let (units, minor) = try await platform.database.withTenant(.single(shop.tenant.tenant.id)) { tx in
                 try await tx.first(

@@ -1,7 +1,8 @@
 import Core
 import Foundation
-@testable import Promotions
 import Testing
+
+@testable import Promotions
 
 /// The engine alone (no database): each rule kind, thresholds at their boundary, stacking,
 /// exclusivity, the cap, proration and budgets. Amounts in fen.
@@ -11,8 +12,10 @@ struct PromotionEngineTests {
     static let skuA = UUID(), skuB = UUID(), skuC = UUID()
     static let category = UUID()
 
-    static func promo(_ code: String, _ kind: PromotionKind, level: PromotionLevel = .line, priority: Int = 0, exclusive: Bool = false,
-                      targeting: Targeting = Targeting(), _ configure: (inout PromotionRules) -> Void = { _ in }) -> ActivePromotion {
+    static func promo(
+        _ code: String, _ kind: PromotionKind, level: PromotionLevel = .line, priority: Int = 0, exclusive: Bool = false,
+        targeting: Targeting = Targeting(), _ configure: (inout PromotionRules) -> Void = { _ in }
+    ) -> ActivePromotion {
         var rules = PromotionRules(
             nameZh: code, nameEn: code, kind: kind, level: kind.fixedLevel ?? level, priority: priority, exclusive: exclusive,
             startsAt: Date(timeIntervalSince1970: 0), endsAt: nil, timeZone: "Asia/Shanghai", requiresCoupon: false, targeting: targeting)
@@ -24,10 +27,14 @@ struct PromotionEngineTests {
         EngineLine(skuID: sku, quantity: quantity, netMinor: unit * quantity, categoryPath: category, brand: brand)
     }
 
-    static func run(_ lines: [EngineLine], _ promotions: [ActivePromotion], capBP: Int64 = 10_000, capMinor: Int64 = 0,
-                    giftStock: [UUID: Int64] = [:], giftPrices: [UUID: Int64] = [:]) -> EngineResult {
-        PromotionEngine.evaluate(EngineInput(dealer: dealer, lines: lines, promotions: promotions, giftStock: giftStock, giftPrices: giftPrices,
-                                             capBP: capBP, capMinor: capMinor, now: Date()))
+    static func run(
+        _ lines: [EngineLine], _ promotions: [ActivePromotion], capBP: Int64 = 10_000, capMinor: Int64 = 0,
+        giftStock: [UUID: Int64] = [:], giftPrices: [UUID: Int64] = [:]
+    ) -> EngineResult {
+        PromotionEngine.evaluate(
+            EngineInput(
+                dealer: dealer, lines: lines, promotions: promotions, giftStock: giftStock, giftPrices: giftPrices,
+                capBP: capBP, capMinor: capMinor, now: Date()))
     }
 
     static func discount(_ result: EngineResult) -> Int64 { result.applied.reduce(0) { $0 + $1.discountMinor } }
@@ -50,7 +57,16 @@ struct PromotionEngineTests {
         #expect(amountLine.applied[0].lineDiscounts == [0: 300, 1: 200])
         let amountOrder = Self.run(lines, [Self.promo("AO", .amountOff, level: .order) { $0.amountMinor = 1000 }])
         #expect(Self.discount(amountOrder) == 1000)
-        let fixed = Self.run(lines, [Self.promo("F", .fixedPrice, targeting: { var t = Targeting(); t.skuIDs = [Self.skuA]; return t }()) { $0.priceMinor = 1000 }])
+        let fixed = Self.run(
+            lines,
+            [
+                Self.promo(
+                    "F", .fixedPrice,
+                    targeting: {
+                        var t = Targeting(); t.skuIDs = [Self.skuA]; return t
+                    }()
+                ) { $0.priceMinor = 1000 }
+            ])
         #expect(fixed.applied[0].lineDiscounts == [0: 750])
         #expect(fixed.applied[0].reason.zh.contains("¥10.00"))
     }
@@ -85,10 +101,14 @@ struct PromotionEngineTests {
 
     @Test("spend percent (满折) and quantity thresholds")
     func spendPercentAndQuantity() {
-        let spend = Self.promo("MZ", .spendPercent) { $0.steps = [Step(thresholdMinor: 50_000, percentBP: 500), Step(thresholdMinor: 100_000, percentBP: 1000)] }
+        let spend = Self.promo("MZ", .spendPercent) {
+            $0.steps = [Step(thresholdMinor: 50_000, percentBP: 500), Step(thresholdMinor: 100_000, percentBP: 1000)]
+        }
         #expect(Self.discount(Self.run([Self.line(Self.skuA, 1, unit: 60_000)], [spend])) == 3_000)
         #expect(Self.discount(Self.run([Self.line(Self.skuA, 1, unit: 100_000)], [spend])) == 10_000)
-        let quantity = Self.promo("QT", .quantityThreshold) { $0.steps = [Step(minQuantity: 10, percentBP: 500), Step(minQuantity: 50, percentBP: 1000)] }
+        let quantity = Self.promo("QT", .quantityThreshold) {
+            $0.steps = [Step(minQuantity: 10, percentBP: 500), Step(minQuantity: 50, percentBP: 1000)]
+        }
         let nine = Self.run([Self.line(Self.skuA, 9, unit: 1000)], [quantity])
         #expect(nine.applied.isEmpty && nine.notes.contains { $0.kind == .almost && $0.reason.zh.hasPrefix("再买 1 件") })
         #expect(Self.discount(Self.run([Self.line(Self.skuA, 10, unit: 1000)], [quantity])) == 500)
@@ -97,7 +117,12 @@ struct PromotionEngineTests {
 
     @Test("buy X get Y adds a gift line only when the gift is in stock")
     func buyXGetY() {
-        let gift = Self.promo("BXGY", .buyXGetY, targeting: { var t = Targeting(); t.skuIDs = [Self.skuA]; return t }()) {
+        let gift = Self.promo(
+            "BXGY", .buyXGetY,
+            targeting: {
+                var t = Targeting(); t.skuIDs = [Self.skuA]; return t
+            }()
+        ) {
             $0.buyQuantity = 10; $0.giftQuantity = 1; $0.giftSKUID = Self.skuC
         }
         let lines = [Self.line(Self.skuA, 25, unit: 1000)]
@@ -110,8 +135,11 @@ struct PromotionEngineTests {
 
     @Test("a bundle price for a set of SKUs, prorated over its lines")
     func bundle() {
-        let bundle = Self.promo("SET", .bundle) { $0.bundleSKUIDs = [Self.skuA, Self.skuB]; $0.priceMinor = 1500 }
-        let result = Self.run([Self.line(Self.skuA, 2, unit: 1000), Self.line(Self.skuB, 3, unit: 800), Self.line(Self.skuC, 1, unit: 500)], [bundle])
+        let bundle = Self.promo("SET", .bundle) {
+            $0.bundleSKUIDs = [Self.skuA, Self.skuB]; $0.priceMinor = 1500
+        }
+        let result = Self.run(
+            [Self.line(Self.skuA, 2, unit: 1000), Self.line(Self.skuB, 3, unit: 800), Self.line(Self.skuC, 1, unit: 500)], [bundle])
         // Two sets of (10.00 + 8.00) at 15.00 each: 6.00 off, split 10:8 over the two lines.
         #expect(Self.discount(result) == 600)
         #expect(result.applied[0].lineDiscounts == [0: 333, 1: 267])
@@ -119,7 +147,9 @@ struct PromotionEngineTests {
 
     @Test("a flash sale gives its price to the units its caps allow")
     func flashSale() {
-        var flash = Self.promo("FLASH", .flashSale) { $0.priceMinor = 800; $0.perDealerUnits = 5 }
+        var flash = Self.promo("FLASH", .flashSale) {
+            $0.priceMinor = 800; $0.perDealerUnits = 5
+        }
         flash.capUnits = 100
         flash.usedUnits = 97
         let result = Self.run([Self.line(Self.skuA, 10, unit: 1000)], [flash])
@@ -178,8 +208,10 @@ struct PromotionEngineTests {
 
     @Test("targeting: tier, region subtree, dealer, SKU, category subtree, brand")
     func targeting() {
-        let lines = [Self.line(Self.skuA, 1, unit: 1000, brand: "晨光", category: [Self.category, UUID()]),
-                     Self.line(Self.skuB, 1, unit: 1000, brand: "得力")]
+        let lines = [
+            Self.line(Self.skuA, 1, unit: 1000, brand: "晨光", category: [Self.category, UUID()]),
+            Self.line(Self.skuB, 1, unit: 1000, brand: "得力"),
+        ]
         func with(_ change: (inout Targeting) -> Void) -> Int64 {
             var t = Targeting()
             change(&t)
@@ -224,20 +256,58 @@ struct PromotionEngineTests {
                 let priority = Int.random(in: -3...3, using: &random)
                 let exclusive = Int.random(in: 0..<5, using: &random) == 0
                 switch Int.random(in: 0..<9, using: &random) {
-                case 0: promotions.append(Self.promo(code, .percentOff, level: .line, priority: priority, exclusive: exclusive) { $0.percentBP = Int64.random(in: 1...10_000, using: &random) })
-                case 1: promotions.append(Self.promo(code, .percentOff, level: .order, priority: priority, exclusive: exclusive) { $0.percentBP = Int64.random(in: 1...10_000, using: &random) })
-                case 2: promotions.append(Self.promo(code, .amountOff, level: .order, priority: priority, exclusive: exclusive) { $0.amountMinor = Int64.random(in: 1...5_000_000, using: &random) })
-                case 3: promotions.append(Self.promo(code, .amountOff, level: .line, priority: priority, exclusive: exclusive) { $0.amountMinor = Int64.random(in: 1...300_000, using: &random) })
-                case 4: promotions.append(Self.promo(code, .fixedPrice, priority: priority, exclusive: exclusive) { $0.priceMinor = Int64.random(in: 0...300_000, using: &random) })
+                case 0:
+                    promotions.append(
+                        Self.promo(code, .percentOff, level: .line, priority: priority, exclusive: exclusive) {
+                            $0.percentBP = Int64.random(in: 1...10_000, using: &random)
+                        })
+                case 1:
+                    promotions.append(
+                        Self.promo(code, .percentOff, level: .order, priority: priority, exclusive: exclusive) {
+                            $0.percentBP = Int64.random(in: 1...10_000, using: &random)
+                        })
+                case 2:
+                    promotions.append(
+                        Self.promo(code, .amountOff, level: .order, priority: priority, exclusive: exclusive) {
+                            $0.amountMinor = Int64.random(in: 1...5_000_000, using: &random)
+                        })
+                case 3:
+                    promotions.append(
+                        Self.promo(code, .amountOff, level: .line, priority: priority, exclusive: exclusive) {
+                            $0.amountMinor = Int64.random(in: 1...300_000, using: &random)
+                        })
+                case 4:
+                    promotions.append(
+                        Self.promo(code, .fixedPrice, priority: priority, exclusive: exclusive) {
+                            $0.priceMinor = Int64.random(in: 0...300_000, using: &random)
+                        })
                 case 5:
                     let t = Int64.random(in: 1...1_000_000, using: &random)
-                    promotions.append(Self.promo(code, .spendThreshold, priority: priority, exclusive: exclusive) {
-                        $0.steps = [Step(thresholdMinor: t, offMinor: Int64.random(in: 1...2_000_000, using: &random))]
-                        $0.repeating = Bool.random(using: &random)
-                    })
-                case 6: promotions.append(Self.promo(code, .quantityThreshold, priority: priority, exclusive: exclusive) { $0.steps = [Step(minQuantity: Int64.random(in: 1...60, using: &random), percentBP: Int64.random(in: 1...10_000, using: &random))] })
-                case 7: promotions.append(Self.promo(code, .bundle, priority: priority, exclusive: exclusive) { $0.bundleSKUIDs = [Self.skuA, Self.skuB]; $0.priceMinor = Int64.random(in: 0...500_000, using: &random) })
-                default: promotions.append(Self.promo(code, .flashSale, priority: priority, exclusive: exclusive) { $0.priceMinor = Int64.random(in: 0...300_000, using: &random); $0.perDealerUnits = Int64.random(in: 1...30, using: &random) })
+                    promotions.append(
+                        Self.promo(code, .spendThreshold, priority: priority, exclusive: exclusive) {
+                            $0.steps = [Step(thresholdMinor: t, offMinor: Int64.random(in: 1...2_000_000, using: &random))]
+                            $0.repeating = Bool.random(using: &random)
+                        })
+                case 6:
+                    promotions.append(
+                        Self.promo(code, .quantityThreshold, priority: priority, exclusive: exclusive) {
+                            $0.steps = [
+                                Step(
+                                    minQuantity: Int64.random(in: 1...60, using: &random),
+                                    percentBP: Int64.random(in: 1...10_000, using: &random))
+                            ]
+                        })
+                case 7:
+                    promotions.append(
+                        Self.promo(code, .bundle, priority: priority, exclusive: exclusive) {
+                            $0.bundleSKUIDs = [Self.skuA, Self.skuB]; $0.priceMinor = Int64.random(in: 0...500_000, using: &random)
+                        })
+                default:
+                    promotions.append(
+                        Self.promo(code, .flashSale, priority: priority, exclusive: exclusive) {
+                            $0.priceMinor = Int64.random(in: 0...300_000, using: &random);
+                            $0.perDealerUnits = Int64.random(in: 1...30, using: &random)
+                        })
                 }
             }
             let cap = Int64.random(in: 0...10_000, using: &random)

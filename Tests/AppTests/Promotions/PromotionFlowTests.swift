@@ -3,14 +3,18 @@ import Core
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import Promotions
 import Testing
+
+@testable import Promotions
 
 @Suite("Promotions: through the API", .timeLimit(.minutes(5)))
 struct PromotionFlowTests {
-    static let ladder = #"{"code": "MJ1000", "nameZh": "满千减百", "nameEn": "100 off 1000", "kind": "spend_threshold", "steps": [{"thresholdMinor": 100000, "offMinor": 10000}], "startsAt": "2020-01-01T00:00"}"#
+    static let ladder =
+        #"{"code": "MJ1000", "nameZh": "满千减百", "nameEn": "100 off 1000", "kind": "spend_threshold", "steps": [{"thresholdMinor": 100000, "offMinor": 10000}], "startsAt": "2020-01-01T00:00"}"#
 
-    @Test("a threshold: the cart says what is missing; the order keeps CODE@v1 and prorated line totals; returns credit the net; edits make v2")
+    @Test(
+        "a threshold: the cart says what is missing; the order keeps CODE@v1 and prorated line totals; returns credit the net; edits make v2"
+    )
     func thresholdOrderReturnVersion() async throws {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-flow")
@@ -45,8 +49,9 @@ struct PromotionFlowTests {
 
             // Deliver and return the pens in two steps: 34.47 shared over 3 pens, exactly.
             order = try await t.orderAction(order.id, "confirm")
-            order = try await t.orderAction(order.id, "shipments",
-                                            #"{"lines": [{"lineNo": 1, "quantity": 3}, {"lineNo": 2, "quantity": 15}], "carrier": "顺丰", "trackingNumber": "SF1"}"#)
+            order = try await t.orderAction(
+                order.id, "shipments",
+                #"{"lines": [{"lineNo": 1, "quantity": 3}, {"lineNo": 2, "quantity": 15}], "carrier": "顺丰", "trackingNumber": "SF1"}"#)
             order = try await t.orderAction(order.id, "deliver")
             order = try await t.orderAction(order.id, "returns", #"{"lines": [{"lineNo": 1, "quantity": 1}], "disposition": "write_off"}"#)
             order = try await t.orderAction(order.id, "returns", #"{"lines": [{"lineNo": 1, "quantity": 2}], "disposition": "write_off"}"#)
@@ -54,8 +59,9 @@ struct PromotionFlowTests {
             #expect(order.returns.reduce(0) { $0 + $1.creditMinor } == order.lines[0].lineTotalMinor)
 
             // Editing the active promotion makes version 2; the placed order keeps version 1.
-            let edited = try await client.send(.patch, PromoShop.base + "/promotions/\(promotion.id)",
-                                               raw: #"{"steps": [{"thresholdMinor": 100000, "offMinor": 12000}]}"#, token: shop.admin)
+            let edited = try await client.send(
+                .patch, PromoShop.base + "/promotions/\(promotion.id)",
+                raw: #"{"steps": [{"thresholdMinor": 100000, "offMinor": 12000}]}"#, token: shop.admin)
             #expect(edited.status == .ok, "\(String(buffer: edited.body))")
             #expect(try edited.json(PromoShop.Promotion.self).rule == "MJ1000@v2")
             let again = try await t.placed([(shop.paper, 15)])
@@ -63,12 +69,15 @@ struct PromotionFlowTests {
             let kept = try await client.get("/api/v1/orders/\(order.id)", token: shop.admin).json(OrderBody.self)
             #expect(kept.lines[0].adjustments.map(\.rule) == ["MJ1000@v1"])
             struct Versions: Decodable { struct V: Decodable { var version: Int; var rule: String }; var items: [V] }
-            #expect(try await client.get(PromoShop.base + "/promotions/\(promotion.id)/versions", token: shop.admin)
-                .json(Versions.self).items.map(\.rule) == ["MJ1000@v1", "MJ1000@v2"])
+            #expect(
+                try await client.get(PromoShop.base + "/promotions/\(promotion.id)/versions", token: shop.admin)
+                    .json(Versions.self).items.map(\.rule) == ["MJ1000@v1", "MJ1000@v2"])
 
             // The effect report counts both orders, by version, tier and region.
             struct Report: Decodable {
-                struct F: Decodable { var key: String; var label: String; var orders: Int64; var revenueMinor: Int64; var discountMinor: Int64 }
+                struct F: Decodable {
+                    var key: String; var label: String; var orders: Int64; var revenueMinor: Int64; var discountMinor: Int64
+                }
                 var totals: F; var byVersion: [F]; var byTier: [F]; var byRegion: [F]; var byMonth: [F]
             }
             let report = try await client.get(PromoShop.base + "/promotions/\(promotion.id)/report", token: shop.admin).json(Report.self)
@@ -82,14 +91,16 @@ struct PromotionFlowTests {
     func lifecycle() async throws {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-life")
-            let draft = try await t.promotion(#"{"code": "LATER", "nameZh": "双十一", "nameEn": "Singles day", "kind": "percent_off", "percentBP": 1000, "startsAt": "2099-11-11T00:00", "timeZone": "Asia/Shanghai"}"#,
-                                              publish: false)
+            let draft = try await t.promotion(
+                #"{"code": "LATER", "nameZh": "双十一", "nameEn": "Singles day", "kind": "percent_off", "percentBP": 1000, "startsAt": "2099-11-11T00:00", "timeZone": "Asia/Shanghai"}"#,
+                publish: false)
             #expect(draft.status == "draft")
             #expect(try await t.quote([(t.shop.pen, 10)]).totalMinor == 12_500)
             #expect(try await t.act(draft.id, "publish").status == "scheduled")
             #expect(try await t.quote([(t.shop.pen, 10)]).totalMinor == 12_500, "not before its start")
-            let now = try await client.send(.patch, PromoShop.base + "/promotions/\(draft.id)", raw: #"{"startsAt": "2020-01-01T00:00:00+08:00"}"#,
-                                            token: t.shop.admin)
+            let now = try await client.send(
+                .patch, PromoShop.base + "/promotions/\(draft.id)", raw: #"{"startsAt": "2020-01-01T00:00:00+08:00"}"#,
+                token: t.shop.admin)
             #expect(try now.json(PromoShop.Promotion.self).status == "active")
             #expect(try await t.quote([(t.shop.pen, 10)]).totalMinor == 11_250)
             #expect(try await t.act(draft.id, "pause").status == "paused")
@@ -98,8 +109,9 @@ struct PromotionFlowTests {
             #expect(try await t.act(draft.id, "end").status == "ended")
             let illegal = try await client.send(.post, PromoShop.base + "/promotions/\(draft.id)/resume", raw: "", token: t.shop.admin)
             #expect(illegal.status == .conflict && illegal.problemCode == "illegal_transition")
-            let bad = try await client.send(.post, PromoShop.base + "/promotions", raw: #"{"code": "X", "nameZh": "x", "kind": "percent_off", "percentBP": 20000}"#,
-                                            token: t.shop.admin)
+            let bad = try await client.send(
+                .post, PromoShop.base + "/promotions", raw: #"{"code": "X", "nameZh": "x", "kind": "percent_off", "percentBP": 20000}"#,
+                token: t.shop.admin)
             #expect(bad.status == .unprocessableContent && String(buffer: bad.body).contains("percentBP"))
         }
     }
@@ -109,7 +121,9 @@ struct PromotionFlowTests {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-coupon")
             let shop = t.shop
-            let promotion = try await t.promotion(#"{"code": "VIP", "nameZh": "会员券", "nameEn": "Member coupon", "kind": "percent_off", "percentBP": 1000, "requiresCoupon": true, "startsAt": "2020-01-01T00:00"}"#)
+            let promotion = try await t.promotion(
+                #"{"code": "VIP", "nameZh": "会员券", "nameEn": "Member coupon", "kind": "percent_off", "percentBP": 1000, "requiresCoupon": true, "startsAt": "2020-01-01T00:00"}"#
+            )
             try await t.coupon(promotion.id, #"{"code": "ONCE", "maxUses": 1}"#)
             try await t.coupon(promotion.id, #"{"code": "EACH", "perDealerLimit": 1}"#)
             try await t.coupon(promotion.id, #"{"code": "OLD", "expiresAt": "2021-01-01T00:00:00Z"}"#)
@@ -124,6 +138,19 @@ struct PromotionFlowTests {
             #expect(try await t.placed(pens, coupons: ["EACH"]).totalMinor == 11_250)
             #expect(try await t.quote(pens, coupons: ["EACH"]).totalMinor == 12_500, "once per dealer")
             #expect(try await t.placed(pens, coupons: ["EACH"], token: t.westBuyer).totalMinor == 11_250, "another dealer may still use it")
+
+            // The cart takes codes by query and checkout by body.
+            try await t.coupon(promotion.id, #"{"code": "CART"}"#)
+            _ = try await client.send(.put, "/api/v1/cart/items/\(shop.pen)", raw: #"{"quantity": 10}"#, token: t.westBuyer)
+            struct Cart: Decodable { var totalMinor: Int64; var couponCodes: [String] }
+            let cart = try await client.get("/api/v1/cart?couponCodes=cart,nope", token: t.westBuyer).json(Cart.self)
+            #expect(cart.totalMinor == 11_250 && cart.couponCodes == ["CART", "NOPE"])
+            let checkout = try await client.send(.post, "/api/v1/cart/checkout", raw: #"{"couponCodes": ["CART"]}"#, token: t.westBuyer)
+            #expect(checkout.status == .created, "\(String(buffer: checkout.body))")
+            #expect(try checkout.json(OrderBody.self).totalMinor == 11_250)
+            struct Coupons: Decodable { struct C: Decodable { var code: String; var usedCount: Int }; var items: [C] }
+            let coupons = try await client.get(PromoShop.base + "/promotions/\(promotion.id)/coupons", token: shop.admin).json(Coupons.self)
+            #expect(coupons.items.map(\.code) == ["CART", "EACH", "OLD", "ONCE"] && coupons.items.map(\.usedCount) == [1, 2, 0, 1])
         }
     }
 
@@ -131,7 +158,9 @@ struct PromotionFlowTests {
     func budgetAndCancellation() async throws {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-budget")
-            let promotion = try await t.promotion(#"{"code": "FIRST", "nameZh": "首单立减", "nameEn": "First orders", "kind": "amount_off", "level": "order", "amountMinor": 1000, "budgetCount": 2, "startsAt": "2020-01-01T00:00"}"#)
+            let promotion = try await t.promotion(
+                #"{"code": "FIRST", "nameZh": "首单立减", "nameEn": "First orders", "kind": "amount_off", "level": "order", "amountMinor": 1000, "budgetCount": 2, "startsAt": "2020-01-01T00:00"}"#
+            )
             let first = try await t.placed([(t.shop.pen, 10)])
             #expect(first.totalMinor == 11_500)
             #expect(try await t.placed([(t.shop.pen, 10)], token: t.westBuyer).totalMinor == 11_500)
@@ -155,14 +184,18 @@ struct PromotionFlowTests {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-gift", penStock: 1)
             let shop = t.shop
-            try await t.promotion(#"{"code": "GIFT", "nameZh": "买纸送笔", "nameEn": "Pen with paper", "kind": "buy_x_get_y", "buyQuantity": 10, "giftQuantity": 1, "giftSKUID": "\#(shop.pen)", "targeting": {"skuIDs": ["\#(shop.paper)"]}, "startsAt": "2020-01-01T00:00"}"#)
+            try await t.promotion(
+                #"{"code": "GIFT", "nameZh": "买纸送笔", "nameEn": "Pen with paper", "kind": "buy_x_get_y", "buyQuantity": 10, "giftQuantity": 1, "giftSKUID": "\#(shop.pen)", "targeting": {"skuIDs": ["\#(shop.paper)"]}, "startsAt": "2020-01-01T00:00"}"#
+            )
             let tooMany = try await t.quote([(shop.paper, 20)])
             #expect(tooMany.lines.count == 1 && tooMany.note(.notApplied, "GIFT@v1")?.reason.zh == "「买纸送笔」：赠品库存不足，未添加赠品")
             let order = try await t.placed([(shop.paper, 10)])
             #expect(order.lines.count == 2 && order.lines[1].skuID == shop.pen && order.lines[1].quantity == 1)
-            #expect(order.lines[1].lineTotalMinor == 0 && order.totalMinor == 80_000 && order.lines[1].adjustments.map(\.rule) == ["GIFT@v1"])
+            #expect(
+                order.lines[1].lineTotalMinor == 0 && order.totalMinor == 80_000 && order.lines[1].adjustments.map(\.rule) == ["GIFT@v1"])
             let reserved = try await platform.database.withTenant(.single(shop.tenant.tenant.id)) { tx in
-                try await tx.first("SELECT sum(reserved)::bigint FROM stock WHERE tenant_id = \(tx.tenantID) AND sku_id = \(shop.pen)", as: Int64.self)
+                try await tx.first(
+                    "SELECT sum(reserved)::bigint FROM stock WHERE tenant_id = \(tx.tenantID) AND sku_id = \(shop.pen)", as: Int64.self)
             }
             #expect(reserved == 1)
             #expect(try await t.quote([(shop.paper, 10)]).lines.count == 1, "the last pen is reserved now")
@@ -174,14 +207,23 @@ struct PromotionFlowTests {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-sim")
             let shop = t.shop
-            try await t.promotion(#"{"code": "GOLD5", "nameZh": "金牌九五折", "nameEn": "Gold 5%", "kind": "percent_off", "percentBP": 500, "priority": 3, "exclusive": true, "targeting": {"tiers": ["gold"]}, "startsAt": "2020-01-01T00:00"}"#)
-            try await t.promotion(#"{"code": "BRAND", "nameZh": "晨光品牌日", "nameEn": "M&G day", "kind": "percent_off", "percentBP": 300, "targeting": {"brands": ["晨光"]}, "startsAt": "2020-01-01T00:00"}"#)
-            let draft = try await t.promotion(#"{"code": "DRAFT", "nameZh": "草稿", "nameEn": "Draft", "kind": "percent_off", "percentBP": 2000, "priority": 3, "exclusive": true, "startsAt": "2020-01-01T00:00"}"#,
-                                              publish: false)
-            struct Simulation: Decodable { var totalMinor: Int64; var discountMinor: Int64; var notes: [PriceQuote.Note]; var warnings: [LocalizedText] }
-            let response = try await client.send(.post, PromoShop.base + "/simulate", raw: """
-                {"dealerID": "\(shop.eastDealer)", "lines": [{"skuID": "\(shop.pen)", "quantity": 10}], "promotionIDs": ["\(draft.id)"]}
-                """, token: shop.admin)
+            try await t.promotion(
+                #"{"code": "GOLD5", "nameZh": "金牌九五折", "nameEn": "Gold 5%", "kind": "percent_off", "percentBP": 500, "priority": 3, "exclusive": true, "targeting": {"tiers": ["gold"]}, "startsAt": "2020-01-01T00:00"}"#
+            )
+            try await t.promotion(
+                #"{"code": "BRAND", "nameZh": "晨光品牌日", "nameEn": "M&G day", "kind": "percent_off", "percentBP": 300, "targeting": {"brands": ["晨光"]}, "startsAt": "2020-01-01T00:00"}"#
+            )
+            let draft = try await t.promotion(
+                #"{"code": "DRAFT", "nameZh": "草稿", "nameEn": "Draft", "kind": "percent_off", "percentBP": 2000, "priority": 3, "exclusive": true, "startsAt": "2020-01-01T00:00"}"#,
+                publish: false)
+            struct Simulation: Decodable {
+                var totalMinor: Int64; var discountMinor: Int64; var notes: [PriceQuote.Note]; var warnings: [LocalizedText]
+            }
+            let response = try await client.send(
+                .post, PromoShop.base + "/simulate",
+                raw: """
+                    {"dealerID": "\(shop.eastDealer)", "lines": [{"skuID": "\(shop.pen)", "quantity": 10}], "promotionIDs": ["\(draft.id)"]}
+                    """, token: shop.admin)
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             let simulation = try response.json(Simulation.self)
             #expect(simulation.discountMinor == 2_500, "the draft (20%, exclusive, DRAFT < GOLD5 by code) wins")
@@ -204,8 +246,12 @@ struct PromotionFlowTests {
     func configuredCap() async throws {
         try await TestPlatform.withApp { client, platform in
             let t = try await PromoShop.make(client, platform, prefix: "promo-cap", config: ["maxDiscountBP": .integer(1500)])
-            try await t.promotion(#"{"code": "A10", "nameZh": "九折", "nameEn": "10% off", "kind": "percent_off", "percentBP": 1000, "startsAt": "2020-01-01T00:00"}"#)
-            try await t.promotion(#"{"code": "B10", "nameZh": "再九折", "nameEn": "10% more", "kind": "percent_off", "level": "order", "percentBP": 1000, "startsAt": "2020-01-01T00:00"}"#)
+            try await t.promotion(
+                #"{"code": "A10", "nameZh": "九折", "nameEn": "10% off", "kind": "percent_off", "percentBP": 1000, "startsAt": "2020-01-01T00:00"}"#
+            )
+            try await t.promotion(
+                #"{"code": "B10", "nameZh": "再九折", "nameEn": "10% more", "kind": "percent_off", "level": "order", "percentBP": 1000, "startsAt": "2020-01-01T00:00"}"#
+            )
             let quote = try await t.quote([(t.shop.pen, 10), (t.shop.paper, 10)])
             #expect(quote.listTotalMinor == 92_500 && quote.totalMinor == 92_500 - 13_875, "15% of 925.00 at most")
             #expect(quote.note(.applied, "B10@v1")?.reason.en.contains("per-order discount cap") == true)

@@ -7,11 +7,15 @@ import Testing
 
 @Suite("Promotions: tenant isolation of its tables", .timeLimit(.minutes(5)))
 struct PromotionsIsolationTests {
-    static let tables = ["promotions_promotions", "promotions_versions", "promotions_coupons", "promotions_redemptions", "promotions_rules_versions"]
+    static let tables = [
+        "promotions_promotions", "promotions_versions", "promotions_coupons", "promotions_redemptions", "promotions_rules_versions",
+    ]
 
     /// Fills every table of the plugin for one tenant through the API.
     static func fill(_ t: PromoShop) async throws {
-        let promotion = try await t.promotion(#"{"code": "ISO", "nameZh": "隔离", "nameEn": "Isolation", "kind": "percent_off", "percentBP": 100, "requiresCoupon": true, "startsAt": "2020-01-01T00:00"}"#)
+        let promotion = try await t.promotion(
+            #"{"code": "ISO", "nameZh": "隔离", "nameEn": "Isolation", "kind": "percent_off", "percentBP": 100, "requiresCoupon": true, "startsAt": "2020-01-01T00:00"}"#
+        )
         try await t.coupon(promotion.id, #"{"code": "ISO-1"}"#)
         let order = try await t.placed([(t.shop.pen, 1)], coupons: ["ISO-1"])
         #expect(order.lines[0].adjustments.map(\.rule) == ["ISO@v1"])
