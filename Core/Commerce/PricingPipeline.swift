@@ -18,9 +18,10 @@ public struct PricingPipeline: Sendable {
     /// SKUs must exist; callers validate status and quantities first. Callers that have the SKUs
     /// at hand pass them, which saves a query. Coupon codes are handed to the stages as entered
     /// (trimmed, upper-cased, repeats dropped); stages may add free gift lines after the ordered ones.
+    /// `catalog` marks independent catalog entries rather than a cart (see `PriceQuote.catalog`).
     public func quote(
         dealerID: UUID, lines: [(skuID: UUID, quantity: Int64)], skus known: [SKU]? = nil, couponCodes: [String] = [],
-        in tx: TenantTransaction
+        catalog: Bool = false, in tx: TenantTransaction
     ) async throws -> PriceQuote {
         var loaded = known ?? []
         if known == nil { loaded = try await CatalogStore.skus(lines.map(\.skuID), in: tx) }
@@ -33,7 +34,7 @@ public struct PricingPipeline: Sendable {
         var quote = PriceQuote(buyerID: dealerID, currency: currency, lines: try lines.map { line in
             guard let sku = skus[line.skuID] else { throw Problem.validation(field: "skuID", "no SKU \(line.skuID)") }
             return PriceQuote.Line(skuID: sku.id, quantity: line.quantity, listUnitPriceMinor: sku.listPriceMinor)
-        }, couponCodes: try Self.normalized(couponCodes))
+        }, couponCodes: try Self.normalized(couponCodes), catalog: catalog)
         let ordered = quote.lines.map { ($0.skuID, $0.quantity) }
         for (stage, pluginID, config) in try await stages(in: tx) {
             try await stage.apply(to: &quote, in: tx, config: config)

@@ -113,6 +113,31 @@ public struct PriceQuote: Sendable, Codable, Equatable {
             self.unitPriceMinor = listUnitPriceMinor
             self.adjustments = []
         }
+
+        // The JSON also carries the line's `totalMinor` (unit price × quantity plus line amounts),
+        // so that readers need not recompute it.
+        enum CodingKeys: String, CodingKey { case skuID, quantity, listUnitPriceMinor, unitPriceMinor, adjustments, gift, totalMinor }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            skuID = try c.decode(UUID.self, forKey: .skuID)
+            quantity = try c.decode(Int64.self, forKey: .quantity)
+            listUnitPriceMinor = try c.decode(Int64.self, forKey: .listUnitPriceMinor)
+            unitPriceMinor = try c.decode(Int64.self, forKey: .unitPriceMinor)
+            adjustments = try c.decodeIfPresent([Adjustment].self, forKey: .adjustments) ?? []
+            gift = try c.decodeIfPresent(Bool.self, forKey: .gift)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(skuID, forKey: .skuID)
+            try c.encode(quantity, forKey: .quantity)
+            try c.encode(listUnitPriceMinor, forKey: .listUnitPriceMinor)
+            try c.encode(unitPriceMinor, forKey: .unitPriceMinor)
+            try c.encode(adjustments, forKey: .adjustments)
+            try c.encodeIfPresent(gift, forKey: .gift)
+            try c.encode(totalMinor, forKey: .totalMinor)
+        }
     }
 
     public var buyerID: UUID?
@@ -122,12 +147,29 @@ public struct PriceQuote: Sendable, Codable, Equatable {
     public var couponCodes: [String]
     /// Notes of the stages on the quote as a whole, in stage order.
     public var notes: [Note]
-    public init(buyerID: UUID?, currency: String = "CNY", lines: [Line], couponCodes: [String] = []) {
+    /// True when the lines are independent catalog entries (each SKU at its minimum quantity), not
+    /// a cart: stages then price each line on its own and skip rules about the cart as a whole
+    /// (order thresholds, bundles, gifts). Input only; not part of the quote's JSON.
+    public var catalog: Bool
+    public init(buyerID: UUID?, currency: String = "CNY", lines: [Line], couponCodes: [String] = [], catalog: Bool = false) {
         self.buyerID = buyerID
         self.currency = currency
         self.lines = lines
         self.couponCodes = couponCodes
         self.notes = []
+        self.catalog = catalog
+    }
+
+    enum CodingKeys: String, CodingKey { case buyerID, currency, lines, couponCodes, notes }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        buyerID = try container.decodeIfPresent(UUID.self, forKey: .buyerID)
+        currency = try container.decode(String.self, forKey: .currency)
+        lines = try container.decode([Line].self, forKey: .lines)
+        couponCodes = try container.decodeIfPresent([String].self, forKey: .couponCodes) ?? []
+        notes = try container.decodeIfPresent([Note].self, forKey: .notes) ?? []
+        catalog = false
     }
 }
 

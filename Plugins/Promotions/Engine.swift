@@ -163,6 +163,7 @@ enum PromotionEngine {
                     budgetLeft -= value
                 }
             }
+            guard outcome.gives else { continue }  // its only gift did not fit the budget
             let wanted = outcome.lineDiscounts.values.reduce(0, +)
             let allowed = min(wanted, capLeft, budgetLeft)
             var trimmed = false

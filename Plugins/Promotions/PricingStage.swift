@@ -15,11 +15,38 @@ struct PromotionStage: PricingStage {
         guard !published.isEmpty || !quote.couponCodes.isEmpty,
             let dealer = try await PromotionContext.dealer(dealerID, in: tx)
         else { return }
+        if quote.catalog {
+            try await catalogPrices(&quote, dealer: dealer, promotions: published, config: config, now: now, in: tx)
+            return
+        }
         let ordered = quote.lines.filter { $0.gift != true }
         let (input, notes) = try await PromotionContext.input(
             dealer: dealer, lines: ordered, currency: quote.currency, couponCodes: quote.couponCodes, promotions: published,
             config: config, now: now, in: tx)
         quote.notes += notes
         PromotionContext.apply(PromotionEngine.evaluate(input), to: &quote, orderedCount: ordered.count)
+    }
+
+    /// Catalog entries are not a cart: each SKU is priced alone, at its minimum quantity, by the
+    /// line-level promotions that need no coupon and no other line (percent and amount off, fixed
+    /// prices, quantity breaks, flash sales), so a dealer sees what that SKU costs with them.
+    /// Order thresholds, bundles and gifts show in the cart, with their notes.
+    func catalogPrices(
+        _ quote: inout PriceQuote, dealer: PromotionDealer, promotions: [ActivePromotion], config: [String: ConfigValue], now: Date,
+        in tx: TenantTransaction
+    ) async throws {
+        let kinds: Set<PromotionKind> = [.percentOff, .amountOff, .fixedPrice, .quantityThreshold, .flashSale]
+        let candidates = promotions.filter { $0.rules.level == .line && kinds.contains($0.rules.kind) && !$0.rules.requiresCoupon }
+        guard !candidates.isEmpty else { return }
+        let (input, _) = try await PromotionContext.input(
+            dealer: dealer, lines: quote.lines, currency: quote.currency, couponCodes: [], promotions: candidates, config: config,
+            now: now, in: tx)
+        for index in input.lines.indices {
+            var alone = input
+            alone.lines = [input.lines[index]]
+            var line = PriceQuote(buyerID: quote.buyerID, currency: quote.currency, lines: [quote.lines[index]])
+            PromotionContext.apply(PromotionEngine.evaluate(alone), to: &line, orderedCount: 1)
+            quote.lines[index] = line.lines[0]
+        }
     }
 }

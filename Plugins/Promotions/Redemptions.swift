@@ -47,14 +47,21 @@ struct RedemptionHook: OrderPlacementHook {
             }
             var couponCode: String?
             if rules?.requiresCoupon == true {
-                // The coupon the quote used: one entered for this promotion, with a use left.
+                // The coupon the quote used: the first entered for this promotion with a use left (for this
+                // dealer too); the outer conditions are checked again once the row is locked.
                 guard
                     let (code, perDealerLimit) = try await tx.first(
                         """
                         UPDATE promotions_coupons SET used_count = used_count + 1
                         WHERE tenant_id = \(tx.tenantID) AND code = (
-                            SELECT code FROM promotions_coupons WHERE tenant_id = \(tx.tenantID) AND promotion_id = \(promotionID)
-                              AND code = ANY (\(order.quote.couponCodes)) ORDER BY code LIMIT 1)
+                            SELECT c.code FROM promotions_coupons c
+                            WHERE c.tenant_id = \(tx.tenantID) AND c.promotion_id = \(promotionID) AND c.code = ANY (\(order.quote.couponCodes))
+                              AND (c.max_uses IS NULL OR c.used_count < c.max_uses) AND (c.expires_at IS NULL OR c.expires_at > now())
+                              AND (c.per_dealer_limit IS NULL OR c.per_dealer_limit > (
+                                  SELECT count(*) FROM promotions_redemptions r
+                                  WHERE r.tenant_id = c.tenant_id AND r.coupon_code = c.code AND r.dealer_id = \(order.dealerID)
+                                    AND r.released_at IS NULL))
+                            ORDER BY c.code LIMIT 1)
                           AND (max_uses IS NULL OR used_count < max_uses) AND (expires_at IS NULL OR expires_at > now())
                         RETURNING code, per_dealer_limit
                         """, as: (String, Int?).self)

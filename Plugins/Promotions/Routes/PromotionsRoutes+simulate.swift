@@ -157,7 +157,17 @@ extension PromotionsRoutes {
                 }
                 return priced
             }, couponCodes: coupons)
-        let before = quote.totalMinor
+        // Totals must fit in Int64 fen, as the pipeline requires of every quote.
+        var before: Int64 = 0
+        for line in quote.lines {
+            let (lineTotal, overflow) = line.unitPriceMinor.multipliedReportingOverflow(by: line.quantity)
+            let (listTotal, listOverflow) = line.listUnitPriceMinor.multipliedReportingOverflow(by: line.quantity)
+            let (sum, sumOverflow) = before.addingReportingOverflow(lineTotal)
+            if overflow || listOverflow || sumOverflow || listTotal < 0 {
+                throw Problem.validation(field: "lines", "the total is too large for one order")
+            }
+            before = sum
+        }
         let config =
             try await tx.first(
                 "SELECT config::text FROM tenant_plugins WHERE tenant_id = \(tx.tenantID) AND plugin_id = \(PromotionsPlugin.pluginID)",

@@ -44,6 +44,7 @@ struct PromoShop: Sendable {
         var unitPriceMinor: Int64
         var adjustments: [PriceQuote.Adjustment]
         var gift: Bool?
+        var totalMinor: Int64
     }
 
     struct Quote: Decodable {

@@ -200,6 +200,12 @@ struct PromotionEngineTests {
         ladder.usedMinor = 50_000
         let none = Self.run([Self.line(Self.skuA, 1, unit: 100_000)], [ladder])
         #expect(none.applied.isEmpty && none.notes.contains { $0.reason.zh.contains("预算已用完") })
+        var gift = Self.promo("GIFTB", .buyXGetY) {
+            $0.buyQuantity = 1; $0.giftQuantity = 1; $0.giftSKUID = Self.skuC
+        }
+        gift.budgetMinor = 299
+        let noGift = Self.run([Self.line(Self.skuA, 1, unit: 1000)], [gift], giftStock: [Self.skuC: 9], giftPrices: [Self.skuC: 300])
+        #expect(noGift.applied.isEmpty && noGift.notes.contains { $0.reason.en.contains("not enough budget left for the gift") })
         ladder.usedMinor = 0
         ladder.budgetCount = 3
         ladder.usedCount = 3

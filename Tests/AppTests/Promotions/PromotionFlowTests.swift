@@ -242,6 +242,34 @@ struct PromotionFlowTests {
         }
     }
 
+    @Test("catalog pages price each SKU alone with line promotions; cart-wide rules wait for the cart")
+    func catalogPrices() async throws {
+        try await TestPlatform.withApp { client, platform in
+            let t = try await PromoShop.make(client, platform, prefix: "promo-catalog")
+            let shop = t.shop
+            try await t.promotion(
+                #"{"code": "ORD5", "nameZh": "每单减五元", "nameEn": "5.00 off each order", "kind": "amount_off", "level": "order", "amountMinor": 500, "startsAt": "2020-01-01T00:00"}"#
+            )
+            try await t.promotion(
+                #"{"code": "PEN10", "nameZh": "笔九折", "nameEn": "Pens 10% off", "kind": "percent_off", "percentBP": 1000, "targeting": {"skuIDs": ["\#(shop.pen)"]}, "startsAt": "2020-01-01T00:00"}"#
+            )
+            struct Entry: Decodable {
+                struct Priced: Decodable { var sku: SKURef; var price: PromoShop.QuoteLine }
+                struct SKURef: Decodable { var id: UUID }
+                var skus: [Priced]
+            }
+            let response = try await client.get("/api/v1/products/\(shop.product)", token: t.eastBuyer)
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            let entry = try response.json(Entry.self)
+            let pen = try #require(entry.skus.first { $0.sku.id == shop.pen })
+            let paper = try #require(entry.skus.first { $0.sku.id == shop.paper })
+            // The pen at its minimum of 1: 12.50 less 10% = 11.25. The order's 5.00 off belongs to a cart, so the
+            // catalog shows none of it (priced as one cart, the page would have spread it over both SKUs).
+            #expect(pen.price.adjustments.map(\.rule) == ["PEN10@v1"] && pen.price.totalMinor == 1_125)
+            #expect(paper.price.adjustments.isEmpty && paper.price.totalMinor == 80_000)
+        }
+    }
+
     @Test("the per-order cap from the plugin configuration limits the sum of promotions")
     func configuredCap() async throws {
         try await TestPlatform.withApp { client, platform in

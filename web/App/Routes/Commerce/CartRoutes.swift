@@ -144,7 +144,8 @@ struct CartRoutes {
         let lines = quote.lines.compactMap { line -> CartLine? in
             guard let sku = skus[line.skuID] else { return nil }
             let stock = available[sku.id] ?? 0
-            let problem = sku.status != .active ? "no longer for sale"
+            // A gift line is not ordered: its quantity rules do not apply (the stage checked its stock).
+            let problem = line.gift == true ? nil : sku.status != .active ? "no longer for sale"
                 : sku.quantityProblem(line.quantity) ?? (stock < line.quantity ? "only \(max(0, stock)) \(sku.unit) in stock" : nil)
             return CartLine(sku: sku, quantity: line.quantity, price: line, problem: problem,
                             stock: StockView.of(available: stock, threshold: sku.lowStockThreshold, for: viewer, principal: scope.principal,

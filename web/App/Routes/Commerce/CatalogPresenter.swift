@@ -68,7 +68,7 @@ struct CatalogPresenter {
         var prices: [UUID: PriceQuote.Line] = [:]
         if let dealerID, !skus.isEmpty {
             let quote = try await platform.pricing.quote(dealerID: dealerID, lines: skus.map { ($0.id, Int64($0.minOrderQty)) }, skus: skus,
-                                                         in: tx)
+                                                         catalog: true, in: tx)
             for line in quote.lines { prices[line.skuID] = line }
         }
         let settings = try await platform.commerceSettings.current(in: tx)

@@ -41,7 +41,7 @@ enum CommerceSchemas {
         ], required: ["pluginID", "rule", "reason", "amountMinor"]),
         "QuoteLine": .object([
             "skuID": .uuid, "quantity": .integer(), "listUnitPriceMinor": money, "unitPriceMinor": money,
-            "adjustments": .array(.ref("Adjustment")), "gift": .boolean,
+            "adjustments": .array(.ref("Adjustment")), "gift": .boolean, "totalMinor": money,
         ], required: ["skuID", "quantity", "listUnitPriceMinor", "unitPriceMinor", "adjustments"]),
         "QuoteNote": .object([
             "pluginID": .text, "rule": .text, "kind": .string(enumValues: ["applied", "almost", "not_applied"]),
