@@ -98,8 +98,11 @@ struct PromotionRules: Codable, Sendable, Equatable {
     var giftSKUID: UUID?
     var bundleSKUIDs: [UUID]?
     var perDealerUnits: Int64?
+    /// The currency of its amounts; it applies only to quotes in this currency (nil: CNY).
+    var currency: String?
 
     var name: LocalizedText { LocalizedText(zh: nameZh, en: nameEn) }
+    var priceCurrency: String { currency ?? "CNY" }
 }
 
 /// A promotion with its current rules and budget, as the engine evaluates it.
@@ -118,6 +121,12 @@ struct ActivePromotion: Codable, Sendable, Equatable {
 
     /// The rule name recorded on adjustments and orders: `CODE@v3`.
     var rule: String { "\(code)@v\(version)" }
+
+    /// In force at `now` for a quote in `currency`: published (scheduled or active), inside its
+    /// window, amounts in that currency.
+    func inForce(at now: Date, currency: String) -> Bool {
+        inForce(at: now) && rules.priceCurrency == currency
+    }
 
     /// In force at `now`: published (scheduled or active) and inside its window.
     func inForce(at now: Date) -> Bool {

@@ -11,7 +11,7 @@ struct PromotionStage: PricingStage {
     func apply(to quote: inout PriceQuote, in tx: TenantTransaction, config: [String: ConfigValue]) async throws {
         guard let dealerID = quote.buyerID, !quote.lines.isEmpty else { return }
         let now = Date()
-        let published = try await RulesCache.published(in: tx).filter { $0.inForce(at: now) }
+        let published = try await RulesCache.published(in: tx).filter { $0.inForce(at: now, currency: quote.currency) }
         guard !published.isEmpty || !quote.couponCodes.isEmpty,
             let dealer = try await PromotionContext.dealer(dealerID, in: tx)
         else { return }

@@ -29,6 +29,7 @@ struct PromotionInput: Decodable, Sendable {
     var giftSKUID: UUID?
     var bundleSKUIDs: [UUID]?
     var perDealerUnits: Int64?
+    var currency: String?
     var budgetMinor: Int64?
     var budgetCount: Int64?
     var capUnits: Int64?
@@ -81,7 +82,10 @@ struct PromotionInput: Decodable, Sendable {
             steps: steps ?? base?.steps, repeating: repeating ?? base?.repeating, maxRepeats: maxRepeats ?? base?.maxRepeats,
             buyQuantity: buyQuantity ?? base?.buyQuantity, giftQuantity: giftQuantity ?? base?.giftQuantity,
             giftSKUID: giftSKUID ?? base?.giftSKUID, bundleSKUIDs: bundleSKUIDs ?? base?.bundleSKUIDs,
-            perDealerUnits: perDealerUnits ?? base?.perDealerUnits)
+            perDealerUnits: perDealerUnits ?? base?.perDealerUnits, currency: currency ?? base?.currency)
+        if let code = rules.currency, code.range(of: "^[A-Z]{3}$", options: .regularExpression) == nil {
+            fail("currency", "an ISO 4217 code such as CNY")
+        }
         rules.targeting.brands = rules.targeting.brands.map { $0.trimmingCharacters(in: .whitespaces) }
         let t = rules.targeting
         if t.tiers.count + t.regionIDs.count + t.dealerIDs.count + t.skuIDs.count + t.categoryIDs.count + t.brands.count > 2000 {

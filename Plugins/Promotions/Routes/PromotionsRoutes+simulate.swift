@@ -140,7 +140,7 @@ extension PromotionsRoutes {
         if !errors.isEmpty { throw Problem.validation(errors) }
         let currency = currencies.first ?? "CNY"
         let published = try await PromotionStore.load(statuses: [.scheduled, .active], in: tx)
-            .filter { $0.inForce(at: at) && !included.map(\.id).contains($0.id) }
+            .filter { $0.inForce(at: at, currency: currency) && !included.map(\.id).contains($0.id) }
         let promotions = published + included
         var quote = PriceQuote(
             buyerID: dealer.id, currency: currency,
@@ -255,7 +255,7 @@ extension PromotionsRoutes {
             let dealer = PromotionDealer(id: found.id, tier: found.tier, regionPath: found.regionPath)
             let now = Date()
             var promotions = try await RulesCache.published(in: scope.tx).filter {
-                $0.inForce(at: now) && $0.rules.targeting.admits(dealer)
+                $0.inForce(at: now) && !$0.rules.requiresCoupon && $0.rules.targeting.admits(dealer)
             }
             if let skuID {
                 guard

@@ -29,6 +29,7 @@ enum PromotionsRoutes {
         "repeating": .boolean, "maxRepeats": .integer(minimum: 1), "buyQuantity": .integer(minimum: 1),
         "giftQuantity": .integer(minimum: 1),
         "giftSKUID": .uuid, "bundleSKUIDs": .array(.uuid, maxItems: 20), "perDealerUnits": .integer(minimum: 1),
+        "currency": .string(pattern: "^[A-Z]{3}$"),
     ]
     static let rulesSchema = JSONSchema.object(
         ruleFields.merging(["startsAt": .dateTime, "endsAt": .dateTime]) { $1 },
