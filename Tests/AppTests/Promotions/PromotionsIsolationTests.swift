@@ -1,6 +1,7 @@
 import App
 import Core
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
 import Testing
@@ -46,6 +47,20 @@ struct PromotionsIsolationTests {
             let theirs = try promotions.json(Items.self).items[0].id
             let response = try await client.send(.patch, PromoShop.base + "/promotions/\(theirs)", raw: "not json", token: a.shop.admin)
             #expect(response.status == .notFound)
+            let routes: [(HTTPRequest.Method, String)] = [
+                (.get, ""), (.get, "/versions"), (.get, "/report"), (.get, "/coupons"), (.post, "/coupons"), (.post, "/publish"),
+                (.post, "/pause"), (.post, "/resume"), (.post, "/end"),
+            ]
+            for (method, tail) in routes {
+                let path = PromoShop.base + "/promotions/\(theirs)" + tail
+                #expect(try await client.send(method, path, raw: #"{"code": "X"}"#, token: a.shop.admin).status == .notFound, "\(path)")
+                // A dealer's user may not manage promotions at all.
+                #expect(try await client.send(method, path, raw: "{}", token: a.eastBuyer).status == .forbidden, "\(path)")
+            }
+            let simulate = try await client.send(
+                .post, PromoShop.base + "/simulate",
+                raw: #"{"dealerID": "\#(b.shop.eastDealer)", "lines": [{"skuID": "\#(b.shop.pen)", "quantity": 1}]}"#, token: a.shop.admin)
+            #expect(simulate.status == .unprocessableContent, "another tenant's dealer is unknown here")
         }
     }
 }
