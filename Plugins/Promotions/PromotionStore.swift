@@ -31,6 +31,27 @@ enum PromotionStore {
         ).compactMap(decode)
     }
 
+    /// A page of promotions by code, after `afterCode`, optionally only those whose status (as the
+    /// clock makes it, see `ActivePromotion.effectiveStatus`) is `status`; `limit + 1` rows so the
+    /// caller knows whether there is a next page.
+    static func list(status: PromotionStatus?, afterCode: String?, limit: Int, in tx: TenantTransaction) async throws -> [ActivePromotion] {
+        try await tx.all(
+            """
+            SELECT \(unescaped: columns) FROM promotions_promotions p
+            JOIN promotions_versions v ON v.tenant_id = p.tenant_id AND v.promotion_id = p.id AND v.version = p.current_version
+            WHERE p.tenant_id = \(tx.tenantID)
+              AND (\(afterCode)::text IS NULL OR p.code > \(afterCode))
+              AND (\(status?.rawValue)::text IS NULL OR \(status?.rawValue) = CASE
+                  WHEN p.status IN ('scheduled', 'active') THEN CASE
+                      WHEN (v.rules->>'endsAt')::timestamptz <= now() THEN 'ended'
+                      WHEN (v.rules->>'startsAt')::timestamptz > now() THEN 'scheduled'
+                      ELSE 'active' END
+                  ELSE p.status END)
+            ORDER BY p.code LIMIT \(limit + 1)
+            """, as: Row.self
+        ).compactMap(decode)
+    }
+
     static func promotion(_ id: UUID, lock: Bool = false, in tx: TenantTransaction) async throws -> ActivePromotion? {
         try await tx.first(
             """

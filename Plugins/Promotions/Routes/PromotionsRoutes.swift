@@ -109,16 +109,39 @@ enum PromotionsRoutes {
             Endpoint(
                 .get, "/promotions", operationID: "promotions.list", summary: "Promotions with their current rules and budget use",
                 tag: tag,
-                access: manage, query: [.init("status", .string(enumValues: PromotionStatus.allCases.map(\.rawValue)), "Only this status")],
-                response: items(promotionSchema))
+                access: manage,
+                query: [
+                    .init("status", .string(enumValues: PromotionStatus.allCases.map(\.rawValue)), "Only this status"),
+                    .init("limit", .integer(minimum: 1, maximum: 200), "Page size, default 50"),
+                    .init("cursor", .string(maxLength: 400), "From the previous page's nextCursor"),
+                ],
+                response: .object(["items": .array(promotionSchema), "nextCursor": .nullable(.text)], required: ["items"]))
         ) { _, scope in
-            let now = Date()
-            var all = try await PromotionStore.load(statuses: PromotionStatus.allCases, in: scope.tx).map { PromotionView($0, now: now) }
+            var errors: [Problem.FieldError] = []
+            var status: PromotionStatus?
             if let text = scope.query("status") {
-                guard let status = PromotionStatus(rawValue: text) else { throw Problem.validation(field: "status", "a promotion status") }
-                all = all.filter { $0.status == status }
+                status = PromotionStatus(rawValue: text)
+                if status == nil { errors.append(.init(field: "status", message: "a promotion status")) }
             }
-            return try .json(Items(items: all))
+            var limit = 50
+            if let text = scope.query("limit") {
+                if let value = Int(text), (1...200).contains(value) {
+                    limit = value
+                } else {
+                    errors.append(.init(field: "limit", message: "an integer from 1 to 200"))
+                }
+            }
+            if !errors.isEmpty { throw Problem.validation(errors) }
+            let after = try scope.query("cursor").map { try Cursor.decode($0).key }
+            let found = try await PromotionStore.list(status: status, afterCode: after, limit: limit, in: scope.tx)
+            let now = Date()
+            let page = Array(found.prefix(limit)).map { PromotionView($0, now: now) }
+            struct Page: Encodable {
+                var items: [PromotionView]
+                var nextCursor: String?
+            }
+            let next = found.count > limit ? page.last.map { Cursor.encode(key: $0.code, id: $0.id) } : nil
+            return try .json(Page(items: page, nextCursor: next))
         }
         routes.add(
             Endpoint(

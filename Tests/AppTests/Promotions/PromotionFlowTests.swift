@@ -97,6 +97,21 @@ struct PromotionFlowTests {
             #expect(draft.status == "draft")
             #expect(try await t.quote([(t.shop.pen, 10)]).totalMinor == 12_500)
             #expect(try await t.act(draft.id, "publish").status == "scheduled")
+            struct Page: Decodable {
+                struct P: Decodable { var code: String }
+                var items: [P]
+                var nextCursor: String?
+            }
+            func list(_ query: String) async throws -> Page {
+                try await client.get(PromoShop.base + "/promotions?" + query, token: t.shop.admin).json(Page.self)
+            }
+            #expect(try await list("status=scheduled").items.map(\.code) == ["LATER"])
+            #expect(try await list("status=active").items.isEmpty)
+            try await t.promotion(#"{"code": "A-DRAFT", "nameZh": "草稿", "kind": "percent_off", "percentBP": 1}"#, publish: false)
+            let first = try await list("limit=1")
+            #expect(first.items.map(\.code) == ["A-DRAFT"])
+            let second = try await list("limit=1&cursor=" + (first.nextCursor ?? ""))
+            #expect(second.items.map(\.code) == ["LATER"] && second.nextCursor == nil)
             #expect(try await t.quote([(t.shop.pen, 10)]).totalMinor == 12_500, "not before its start")
             let now = try await client.send(
                 .patch, PromoShop.base + "/promotions/\(draft.id)", raw: #"{"startsAt": "2020-01-01T00:00:00+08:00"}"#,
