@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // hiredis, the C client for Redis, from Debian's libhiredis-dev.
@@ -65,8 +66,10 @@ let package = Package(
                 "Core", "Tenants", "TieredPricing", "Promotions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            path: "web/App"
+            path: "web/App",
+            resources: [.copy("Templates"), .copy("Static")]
         ),
         .target(name: "TieredPricing", dependencies: ["Core"], path: "Plugins/TieredPricing"),
         .target(name: "Promotions", dependencies: ["Core"], path: "Plugins/Promotions"),

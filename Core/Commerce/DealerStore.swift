@@ -129,6 +129,7 @@ public enum DealerStore {
 
     public static func updateDealer(_ id: UUID, _ patch: DealerPatch, in tx: TenantTransaction) async throws -> Dealer {
         guard var dealer = try await dealer(id, for: .headquarters, in: tx) else { throw Problem.notFound("Dealer") }
+        let before = dealer
         var errors = patch.name.map { CatalogValidation.name($0, field: "name") } ?? []
         if let tier = patch.tier, !(1...64).contains(tier.count) { errors.append(.init(field: "tier", message: "1-64 characters")) }
         if !errors.isEmpty { throw Problem.validation(errors) }
@@ -146,7 +147,23 @@ public enum DealerStore {
                 tier = \(dealer.tier), status = \(dealer.status.rawValue), updated_at = now()
             WHERE tenant_id = \(tx.tenantID) AND id = \(id)
             """)
+        if dealer.tier != before.tier || dealer.regionID != before.regionID {
+            try await recordMove(from: before, to: dealer, in: tx)
+        }
         return dealer
+    }
+
+    /// `dealer.moved`: a dealer changed tier or region. What a dealer pays depends on both, so
+    /// pricing plugins keep these to reconstruct past prices, and partner systems (ERP) follow
+    /// them. Seen by headquarters and the managers above its new region.
+    static func recordMove(from before: Dealer, to after: Dealer, in tx: TenantTransaction) async throws {
+        func path(_ ids: [UUID]) -> String { ids.map { $0.uuidString.lowercased() }.joined(separator: ",") }
+        try await Outbox.append("dealer.moved", payload: [
+            "dealerID": after.id.uuidString.lowercased(), "code": after.code,
+            "tier": after.tier, "previousTier": before.tier,
+            "regionID": after.regionID.uuidString.lowercased(), "previousRegionID": before.regionID.uuidString.lowercased(),
+            "regionPath": path(after.regionPath), "previousRegionPath": path(before.regionPath),
+        ], audience: Outbox.Audience(regionPath: after.regionPath), in: tx)
     }
 
     static let dealerColumns = "id, code, name, region_id, region_path, tier, status, created_at"

@@ -85,6 +85,18 @@ public struct PricingPipeline: Sendable {
         return refusals
     }
 
+    /// The SKUs among `skuIDs` that an enabled plugin hides from this buyer.
+    public func hiddenSKUs(_ skuIDs: [UUID], buyerID: UUID, in tx: TenantTransaction) async throws -> Set<UUID> {
+        var hidden: Set<UUID> = []
+        guard !skuIDs.isEmpty else { return hidden }
+        for enablement in try await plugins.all(in: tx) where enablement.enabled {
+            for rule in registry.plugin(enablement.pluginID)?.catalogVisibility ?? [] {
+                hidden.formUnion(try await rule.hiddenSKUs(skuIDs, buyerID: buyerID, in: tx, config: enablement.config))
+            }
+        }
+        return hidden
+    }
+
     func stages(in tx: TenantTransaction) async throws -> [(any PricingStage, String, [String: ConfigValue])] {
         var stages: [(any PricingStage, String, [String: ConfigValue])] = []
         for enablement in try await plugins.all(in: tx) where enablement.enabled {

@@ -21,7 +21,7 @@ public struct APIRouteMounter: Sendable {
         self.trustForwardedFor = trustForwardedFor
     }
 
-    public func mount(_ table: RouteTable, on router: Router<AppRequestContext>) {
+    public func mount(_ table: RouteTable, on router: some RouterMethods<AppRequestContext>) {
         for route in table.routes {
             let endpoint = route.endpoint
             let path = RouterPath(endpoint.routerPath)

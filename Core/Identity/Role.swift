@@ -42,7 +42,7 @@ public enum Role: String, Hashable, Sendable, Codable, CaseIterable, CustomStrin
         case .sales:
             return everyone.union([
                 .catalogRead, .inventoryRead, .dealersRead, .dealersWrite, .ordersRead, .ordersPlace, .ordersManage,
-                .ordersApprove, .eventsRead,
+                .ordersShip, .ordersApprove, .eventsRead,
             ])
         case .purchasing:
             return everyone.union([.catalogRead, .catalogWrite, .inventoryRead, .inventoryWrite])
@@ -53,7 +53,8 @@ public enum Role: String, Hashable, Sendable, Codable, CaseIterable, CustomStrin
         case .dealerAdmin:
             return everyone.union([.catalogRead, .inventoryRead, .ordersRead, .ordersPlace, .eventsRead])
         case .dealerBuyer:
-            return everyone.union([.catalogRead, .inventoryRead, .ordersRead, .ordersPlace])
+            // Events too: a buyer follows its own orders live (the stream shows only its dealer's).
+            return everyone.union([.catalogRead, .inventoryRead, .ordersRead, .ordersPlace, .eventsRead])
         case .supplierUser:
             return everyone.union([.catalogRead, .inventoryRead])
         }

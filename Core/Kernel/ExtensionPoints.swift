@@ -54,6 +54,12 @@ public protocol OrderCheck: Sendable {
     func check(_ draft: OrderDraft, in tx: TenantTransaction, config: [String: ConfigValue]) async throws -> [OrderRefusal]
 }
 
+/// Hides SKUs a buyer must not see (e.g. regional authorization, 区域授权): the catalog shows a
+/// dealer only the SKUs no enabled plugin hides, and drops products left without any.
+public protocol CatalogVisibility: Sendable {
+    func hiddenSKUs(_ skuIDs: [UUID], buyerID: UUID, in tx: TenantTransaction, config: [String: ConfigValue]) async throws -> Set<UUID>
+}
+
 /// A price quote for one buyer and a list of lines, in minor units.
 public struct PriceQuote: Sendable, Codable, Equatable {
     public struct Adjustment: Sendable, Codable, Equatable {

@@ -16,6 +16,9 @@ public protocol Plugin: Sendable {
     var pricingStages: [any PricingStage] { get }
     var eventHandlers: [any DomainEventHandler] { get }
     var orderChecks: [any OrderCheck] { get }
+    var catalogVisibility: [any CatalogVisibility] { get }
+    /// Its pages in the web portal, with their navigation entries.
+    var pages: [PluginPage] { get }
     var placementHooks: [any OrderPlacementHook] { get }
 }
 
@@ -28,6 +31,8 @@ extension Plugin {
     public var pricingStages: [any PricingStage] { [] }
     public var eventHandlers: [any DomainEventHandler] { [] }
     public var orderChecks: [any OrderCheck] { [] }
+    public var catalogVisibility: [any CatalogVisibility] { [] }
+    public var pages: [PluginPage] { [] }
     public var placementHooks: [any OrderPlacementHook] { [] }
     /// The URL prefix of its routes.
     public var routePrefix: String { "/api/v1/plugins/\(id)" }

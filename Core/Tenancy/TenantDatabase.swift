@@ -7,10 +7,13 @@ import PostgresNIO
 /// settings die with the transaction and a pooled connection never carries them to the next one.
 public struct TenantDatabase: Sendable {
     public let client: PostgresClient
+    /// Handed to every tenant transaction (`TenantTransaction.cache`).
+    public let cache: TenantCache
     public let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, cache: TenantCache, logger: Logger) {
         self.client = client
+        self.cache = cache
         self.logger = logger
     }
 
@@ -25,7 +28,7 @@ public struct TenantDatabase: Sendable {
                 for statement in scope.settingStatements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                return try await body(TenantTransaction(scope: scope, connection: connection, logger: logger, commitHooks: hooks))
+                return try await body(TenantTransaction(scope: scope, cache: cache, connection: connection, logger: logger, commitHooks: hooks))
             }
         }
         await hooks.run()

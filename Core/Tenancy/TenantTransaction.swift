@@ -7,6 +7,9 @@ import Synchronization
 /// only way tenant code reaches tenant tables: it cannot be created outside `TenantDatabase`.
 public struct TenantTransaction: Sendable {
     public let scope: TenantScope
+    /// The server's tenant cache (in process and Redis), for kernel code and plugins alike, so a
+    /// plugin caches through the same pool and invalidation fan-out as the kernel.
+    public let cache: TenantCache
     let connection: PostgresConnection
     let logger: Logger
     let commitHooks: CommitHooks
@@ -54,7 +57,7 @@ extension TenantTransaction {
         for statement in scope.settingStatements {
             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
-        return TenantTransaction(scope: scope, connection: connection, logger: logger, commitHooks: commitHooks)
+        return TenantTransaction(scope: scope, cache: cache, connection: connection, logger: logger, commitHooks: commitHooks)
     }
 
     /// Runs `body` on the same connection and transaction with the settings of another tenant,
@@ -64,7 +67,7 @@ extension TenantTransaction {
         for statement in other.settingStatements {
             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
-        let result = try await body(TenantTransaction(scope: other, connection: connection, logger: logger, commitHooks: commitHooks))
+        let result = try await body(TenantTransaction(scope: other, cache: cache, connection: connection, logger: logger, commitHooks: commitHooks))
         for statement in scope.settingStatements {
             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }

@@ -116,6 +116,7 @@ enum TieredPricingSchema {
         versionTable,
         tierDiscountHistory,
         floorHistory,
+        dealerMoves,
     ]
 }
 
@@ -168,4 +169,24 @@ extension TieredPricingSchema {
             WHERE category_id IS NOT NULL AND valid_to IS NULL
         """,
     ])
+}
+
+extension TieredPricingSchema {
+    /// The kernel's `dealer.moved` events, kept so a past price uses the tier and region the
+    /// dealer had then. One row per event (delivery is at least once).
+    static let dealerMoves = Migration("006-dealer-moves", [
+        """
+        CREATE TABLE tiered_pricing_dealer_moves (
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            event_id uuid NOT NULL,
+            dealer_id uuid NOT NULL,
+            moved_at timestamptz NOT NULL,
+            previous_tier text NOT NULL,
+            previous_region_path uuid[] NOT NULL,
+            PRIMARY KEY (tenant_id, event_id),
+            FOREIGN KEY (tenant_id, dealer_id) REFERENCES dealers (tenant_id, id)
+        )
+        """,
+        "CREATE INDEX tiered_pricing_dealer_moves_dealer ON tiered_pricing_dealer_moves (tenant_id, dealer_id, moved_at)",
+    ] + Migration.tenantIsolation("tiered_pricing_dealer_moves"))
 }

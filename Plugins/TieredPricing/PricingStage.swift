@@ -26,20 +26,3 @@ struct TieredPriceStage: PricingStage {
         }
     }
 }
-
-/// Refuses orders of SKUs restricted to regions the dealer is not in (区域授权, against 窜货).
-struct RegionAuthorizationCheck: OrderCheck {
-    func check(_ draft: OrderDraft, in tx: TenantTransaction, config: [String: ConfigValue]) async throws -> [OrderRefusal] {
-        guard let dealer = try await PricingDealer.load(draft.buyerID, in: tx) else { return [] }
-        let ids = draft.quote.lines.map(\.skuID)
-        let refused = try await CandidateLoader.unauthorized(ids, dealer: dealer, in: tx)
-        guard !refused.isEmpty else { return [] }
-        let codes = try await tx.all(
-            "SELECT code FROM skus WHERE tenant_id = \(tx.tenantID) AND id = ANY (\(Array(refused))) ORDER BY code", as: String.self)
-        let list = codes.joined(separator: ", ")
-        return [OrderRefusal(
-            pluginID: TieredPricingPlugin.pluginID, code: "region_not_authorized",
-            reason: LocalizedText(zh: "以下商品未授权在贵司所在区域销售：\(list)",
-                                  en: "These SKUs are not authorized for sale in your region: \(list)"))]
-    }
-}

@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import Logging
 import Synchronization
 
 /// Pricing rules cached per (tenant, dealer context, pricing version, SKU set) in the tenant cache
@@ -12,15 +11,6 @@ import Synchronization
 /// their validity windows, so scheduled prices start by themselves without an invalidation.
 enum RulesCache {
     static let namespace = "tiered-pricing"
-
-    /// The plugin contract hands plugins no kernel services, so the plugin keeps its own handle on
-    /// the same Redis the server uses (same environment settings) and its own in-process layer.
-    static let cache = TenantCache(redis: RedisClient(settings: .fromEnvironment(), logger: logger), logger: logger)
-    static let logger: Logger = {
-        var logger = Logger(label: "b2b.tiered_pricing")
-        logger.logLevel = .error
-        return logger
-    }()
 
     struct Entry: Codable, Sendable {
         var skus: [UUID]
@@ -54,7 +44,7 @@ enum RulesCache {
         if let entry = memo(memoKey), entry.skus == ids, !skus.contains(where: { entry.rules[$0.key]?.listPriceMinor != $0.value }) {
             return entry.rules
         }
-        let entry = try await cache.value(tenant: tx.tenantID, namespace: namespace, key: key, ttl: .seconds(300), load: load)
+        let entry = try await tx.cache.value(tenant: tx.tenantID, namespace: namespace, key: key, ttl: .seconds(300), load: load)
         remember(memoKey, entry)
         // A fingerprint collision or a list price changed in the catalog: load afresh.
         if entry.skus != ids || skus.contains(where: { entry.rules[$0.key]?.listPriceMinor != $0.value }) {
@@ -98,7 +88,7 @@ enum RulesCache {
             INSERT INTO tiered_pricing_versions (tenant_id, version) VALUES (\(tx.tenantID), 1)
             ON CONFLICT (tenant_id) DO UPDATE SET version = tiered_pricing_versions.version + 1
             """)
-        let tenantID = tx.tenantID
+        let (tenantID, cache) = (tx.tenantID, tx.cache)
         tx.afterCommit { await cache.invalidate(tenant: tenantID, namespace: namespace) }
     }
 

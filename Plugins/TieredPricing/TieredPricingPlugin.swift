@@ -30,4 +30,7 @@ public struct TieredPricingPlugin: Plugin {
     public func routes(_ routes: PluginRoutes) { TieredPricingRoutes.register(routes) }
     public var pricingStages: [any PricingStage] { [TieredPriceStage()] }
     public var orderChecks: [any OrderCheck] { [RegionAuthorizationCheck()] }
+    public var eventHandlers: [any DomainEventHandler] { [DealerMoveRecorder()] }
+    public var catalogVisibility: [any CatalogVisibility] { [RegionAuthorizationVisibility()] }
+    public var pages: [PluginPage] { TieredPricingPages.all }
 }

@@ -122,7 +122,15 @@ enum TieredPricingStore {
         switch scope {
         case nil: errors.append(.init(field: "scope", message: "one of tier, region, dealer"))
         case .tier:
-            if input.tierCode.map({ !(1...64).contains($0.count) }) ?? true { errors.append(.init(field: "tierCode", message: "a tier code is required")) }
+            if let code = input.tierCode, (1...64).contains(code.count) {
+                // A tier is known to the plugin (with its discount) or in use by a dealer (the kernel's field).
+                let known = try await tx.first(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM tiered_pricing_tiers WHERE tenant_id = \(tx.tenantID) AND code = \(code))
+                        OR EXISTS (SELECT 1 FROM dealers WHERE tenant_id = \(tx.tenantID) AND tier = \(code))
+                    """, as: Bool.self) ?? false
+                if !known { errors.append(.init(field: "tierCode", message: "no tier and no dealer with this tier code")) }
+            } else { errors.append(.init(field: "tierCode", message: "a tier code is required")) }
         case .region:
             if let region = input.regionID {
                 if try await DealerStore.region(region, in: tx) == nil { errors.append(.init(field: "regionID", message: "no region with this id")) }

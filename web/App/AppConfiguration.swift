@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var logLevel: String
     /// Behind nginx, the client's address comes from `X-Forwarded-For` (for login throttling).
     public var trustForwardedFor: Bool
+    /// Mark the portal's session cookies `Secure` (set behind TLS: `B2B_COOKIE_SECURE=1`).
+    public var secureCookies = false
     /// Outbox dispatch, webhook retries and live streams.
     public var events = EventSettings()
 
@@ -42,6 +44,7 @@ public struct AppConfiguration: Sendable {
             bcryptCost: env["B2B_BCRYPT_COST"].flatMap(UInt8.init) ?? 11, logLevel: env["B2B_LOG_LEVEL"] ?? "info",
             trustForwardedFor: env["B2B_TRUST_FORWARDED_FOR"] == "1")
         configuration.events = .fromEnvironment(env)
+        configuration.secureCookies = env["B2B_COOKIE_SECURE"] == "1"
         return configuration
     }
 }

@@ -68,9 +68,10 @@ public func buildApplication(platform: Platform) -> some ApplicationProtocol {
         ProblemMiddleware()
     }
     let table = buildRouteTable(platform: platform)
-    APIRouteMounter(database: platform.database, authenticator: platform.authenticator, plugins: platform.pluginStore,
-                      trustForwardedFor: platform.configuration.trustForwardedFor)
-        .mount(table, on: router)
+    let mounter = APIRouteMounter(database: platform.database, authenticator: platform.authenticator, plugins: platform.pluginStore,
+                                  trustForwardedFor: platform.configuration.trustForwardedFor)
+    mounter.mount(table, on: router)
+    mountPortal(platform: platform, on: router, mounter: mounter)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(platform.configuration.host, port: platform.configuration.port), serverName: "b2b"),

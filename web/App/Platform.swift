@@ -36,10 +36,10 @@ public struct Platform: Sendable {
         self.logger = logger
         appClient = PostgresClient(configuration: configuration.database.appClientConfiguration(), backgroundLogger: logger)
         ownerClient = PostgresClient(configuration: configuration.database.ownerClientConfiguration(), backgroundLogger: logger)
-        database = TenantDatabase(client: appClient, logger: logger)
-        migrator = Migrator(owner: ownerClient, appRole: configuration.database.appUser, logger: logger)
         redis = RedisClient(settings: configuration.redis, logger: logger)
         cache = TenantCache(redis: redis, logger: logger)
+        database = TenantDatabase(client: appClient, cache: cache, logger: logger)
+        migrator = Migrator(owner: ownerClient, appRole: configuration.database.appUser, logger: logger)
         directory = TenantDirectory(database: database)
         registry = try PluginRegistry(plugins)
         pluginStore = TenantPluginStore(cache: cache)

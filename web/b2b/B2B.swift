@@ -11,7 +11,8 @@ struct B2B: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "b2b",
         abstract: "Multi-tenant B2B commerce platform.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, TenantCommand.self, PluginCommand.self, AuditCommand.self, OpenAPI.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, TenantCommand.self, PluginCommand.self, AuditCommand.self, OpenAPI.self,
+                      BenchPricing.self])
 }
 
 /// Builds the platform from the environment (`B2B_*`, see ops/env.sh).

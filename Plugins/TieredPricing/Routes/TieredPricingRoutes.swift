@@ -358,16 +358,18 @@ enum TieredPricingRoutes {
             guard let dealerID, let skuID, let quantity else { throw Problem.validation(errors) }
             guard let dealer = try await DealerStore.dealer(dealerID, for: viewer, in: scope.tx) else { throw Problem.notFound("Dealer") }
             guard let sku = try await CatalogStore.skus([skuID], in: scope.tx).first else { throw Problem.notFound("SKU") }
-            let pricing = PricingDealer(id: dealer.id, tier: dealer.tier, regionPath: dealer.regionPath)
+            // The dealer's tier and region and the SKU's list price as they were at that moment.
+            let pricing = try await PricingDealer(id: dealer.id, tier: dealer.tier, regionPath: dealer.regionPath).asOf(at, in: scope.tx)
+            let listPrice = try await sku.listPrice(at: at, in: scope.tx)
             let rules = try await CandidateLoader.load(
-                dealer: pricing, skus: [sku.id: sku.listPriceMinor], currency: sku.currency, since: at, in: scope.tx)[sku.id]
-                ?? SKURules(listPriceMinor: sku.listPriceMinor)
+                dealer: pricing, skus: [sku.id: listPrice], currency: sku.currency, since: at, in: scope.tx)[sku.id]
+                ?? SKURules(listPriceMinor: listPrice)
             let candidates = rules.candidates(at: at)
             let authorized = rules.authorized
             let resolution = PriceResolver.resolve(candidates, quantity: quantity)
             return try .json(Explained(
-                dealerID: dealer.id, skuID: sku.id, quantity: quantity, at: at, listPriceMinor: sku.listPriceMinor,
-                unitPriceMinor: authorized ? resolution.unitPriceMinor : sku.listPriceMinor, rung: resolution.rung.rawValue,
+                dealerID: dealer.id, skuID: sku.id, quantity: quantity, at: at, listPriceMinor: listPrice,
+                unitPriceMinor: authorized ? resolution.unitPriceMinor : listPrice, rung: resolution.rung.rawValue,
                 rule: authorized ? resolution.rule : "not_authorized",
                 reason: authorized ? resolution.reason
                     : LocalizedText(zh: "该商品未授权在此经销商所在区域销售", en: "This SKU is not authorized for sale in the dealer's region"),

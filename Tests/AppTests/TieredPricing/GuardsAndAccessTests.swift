@@ -53,7 +53,7 @@ struct TieredPricingGuardsTests {
         }
     }
 
-    @Test("a SKU restricted to regions is refused to dealers outside them, with a clear reason; its price is left alone")
+    @Test("a SKU restricted to regions is hidden from and refused to dealers outside them, with a clear reason; its price is left alone")
     func regionalAuthorization() async throws {
         try await TestPlatform.withApp { client, platform in
             let t = try await TieredShop.make(client, platform, prefix: "tp-auth")
@@ -73,6 +73,21 @@ struct TieredPricingGuardsTests {
             #expect(quote.lines.first { $0.skuID == shop.pen }?.unitPriceMinor == 1125)
             let r = try await t.resolve(dealer: shop.eastDealer, sku: shop.paper, quantity: 10)
             #expect(!r.authorized && r.rule == "not_authorized")
+            // The catalog does not offer it to the east dealer: the product shows the pen only.
+            struct Entry: Decodable { struct Shown: Decodable { struct SKU: Decodable { var id: UUID }; var sku: SKU }; var skus: [Shown] }
+            struct Catalog: Decodable { var items: [Entry] }
+            func shown(_ token: String) async throws -> (page: [Set<UUID>], product: Set<UUID>?) {
+                let page = try await client.get("/api/v1/products?q=GEL", token: token).json(Catalog.self).items.map { Set($0.skus.map(\.sku.id)) }
+                let response = try await client.get("/api/v1/products/\(shop.product)", token: token)
+                return (page, response.status == .ok ? Set(try response.json(Entry.self).skus.map(\.sku.id)) : nil)
+            }
+            #expect(try await shown(east) == ([[shop.pen]], [shop.pen]))
+            let westView = try await shown(try await shop.token(client, shop.westBuyer))
+            #expect(westView == ([[shop.pen, shop.paper]], [shop.pen, shop.paper]))
+            // A product whose every SKU is hidden disappears from the list and its page is a 404.
+            _ = try await client.send(.put, TieredShop.base + "/skus/\(shop.pen)/regions", raw: #"{"regionIDs": ["\#(shop.west)"]}"#, token: shop.admin)
+            #expect(try await shown(east) == ([], nil))
+            _ = try await client.send(.put, TieredShop.base + "/skus/\(shop.pen)/regions", raw: #"{"regionIDs": []}"#, token: shop.admin)
             // Inside the region (and below it) it sells.
             let west = try await shop.token(client, shop.westBuyer)
             let ok = try await client.send(.post, "/api/v1/orders", raw: #"{"lines": [{"skuID": "\#(shop.paper)", "quantity": 10}]}"#, token: west)
@@ -156,6 +171,8 @@ struct TieredPricingGuardsTests {
             _ = try await t.tier("gold", bp: 100)
             #expect(try await fields(.post, "/tiers", #"{"code": "gold", "nameZh": "金", "discountBP": 1}"#) == ["code"])
             #expect(try await fields(.post, "/price-lists", #"{"name": "x", "scope": "region"}"#) == ["regionID"])
+            #expect(try await fields(.post, "/price-lists", #"{"name": "x", "scope": "tier", "tierCode": "platinum"}"#) == ["tierCode"],
+                    "a tier list needs a tier that exists")
             #expect(try await fields(.post, "/price-lists", #"{"name": "x", "scope": "planet", "currency": "yuan"}"#) == ["currency", "scope"])
             #expect(try await fields(.post, "/price-lists",
                                      #"{"name": "x", "scope": "dealer", "dealerID": "\#(UUID())", "validFrom": "2026-02-01T00:00:00Z", "validTo": "2026-01-01T00:00:00Z"}"#)

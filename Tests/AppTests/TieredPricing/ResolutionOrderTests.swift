@@ -228,7 +228,7 @@ struct TieredPricingResolutionTests {
         }
     }
 
-    @Test("moving a dealer to another tier (through the kernel, audited) takes effect on the next quote")
+    @Test("moving a dealer to another tier (through the kernel, audited) takes effect on the next quote; a past date keeps the old tier and list price")
     func tierMove() async throws {
         try await TestPlatform.withApp { client, platform in
             let t = try await TieredShop.make(client, platform, prefix: "tp-move")
@@ -237,10 +237,21 @@ struct TieredPricingResolutionTests {
             _ = try await t.tier("silver", bp: 500, zh: "银牌", en: "Silver")
             let buyer = try await shop.token(client, shop.eastBuyer)
             #expect(try await t.quote(buyer, [(shop.pen, 1)]).lines[0].unitPriceMinor == 1125)
+            try await Task.sleep(for: .milliseconds(20))
+            let beforeMove = Date()
+            try await Task.sleep(for: .milliseconds(20))
             let move = try await client.send(.patch, "/api/v1/dealers/\(shop.eastDealer)", raw: #"{"tier": "silver"}"#, token: shop.admin)
             #expect(move.status == .ok)
             let line = try await t.quote(buyer, [(shop.pen, 1)]).lines[0]
             #expect(line.unitPriceMinor == 1188 && line.adjustments.map(\.rule) == ["tier_discount:silver"], "1250 less 5%, half-up")
+            // The past stays as it was: the move (a `dealer.moved` event) and a list-price change
+            // (the catalog's history) are both taken into account for a moment before them.
+            try await platform.events.dispatchPending(tenantID: shop.tenant.tenant.id)
+            let repriced = try await client.send(.patch, "/api/v1/skus/\(shop.pen)", raw: #"{"listPriceMinor": 1500}"#, token: shop.admin)
+            #expect(repriced.status == .ok, "\(String(buffer: repriced.body))")
+            #expect(try await t.resolve(dealer: shop.eastDealer, sku: shop.pen).unitPriceMinor == 1425, "1500 less 5%")
+            let then = try await t.resolve(dealer: shop.eastDealer, sku: shop.pen, at: beforeMove)
+            #expect(then.unitPriceMinor == 1125 && then.rule == "tier_discount:gold", "gold and 12.50 then")
         }
     }
 }

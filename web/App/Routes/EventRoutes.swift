@@ -21,8 +21,8 @@ struct EventRoutes {
             response: APISchemas.list("Event"))
         ) { _, scope in
             let limit = try pageLimit(scope)
-            let before = try scope.query("cursor").map { try seq($0, field: "cursor") }
-            let after = try scope.query("after").map { try seq($0, field: "after") }
+            let before = try scope.query("cursor").map { try Self.seq($0, field: "cursor") }
+            let after = try scope.query("after").map { try Self.seq($0, field: "after") }
             if before != nil, after != nil { throw Problem.validation(field: "after", "cannot be combined with cursor") }
             let type = scope.query("type").flatMap { $0.isEmpty ? nil : $0 }
             let viewer = try await Viewer.of(scope.principal, in: scope.tx)
@@ -38,30 +38,33 @@ struct EventRoutes {
             query: [.init("type", .string(maxLength: 100), "Only events of this type")],
             response: .text)
         stream.responseMediaType = "text/event-stream"
-        table.add(stream) { request, scope in
-            // EventSource always asks for the stream; a plain request must not hang on an endless body.
-            guard request.headers[.accept]?.contains("text/event-stream") == true else {
-                throw Problem(.notAcceptable, code: "not_acceptable", title: "Not acceptable",
-                              detail: "This is a Server-Sent Events stream: send Accept: text/event-stream.")
-            }
-            let viewer = try await Viewer.of(scope.principal, in: scope.tx)
-            let start: Int64
-            if let lastEventID = request.headers[.lastEventID] {
-                start = try seq(lastEventID, field: "Last-Event-ID")
-            } else {
-                start = try await EventFeed.latestSeq(in: scope.tx)
-            }
-            let stream = EventStream(
-                database: platform.database, settings: platform.configuration.events, tenantID: scope.tenantID,
-                viewer: viewer, type: scope.query("type").flatMap { $0.isEmpty ? nil : $0 }, after: start)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .xAccelBuffering: "no"],
-                body: ResponseBody { writer in try await stream.run(signals: platform.events.signals, writer: &writer) })
-        }
+        table.add(stream) { request, scope in try await Self.stream(request, scope, platform: platform) }
     }
 
-    private func seq(_ text: String, field: String) throws -> Int64 {
+    /// The live stream of what the caller may see; the portal serves the same at `/live/events`.
+    static func stream(_ request: Request, _ scope: RequestScope, platform: Platform) async throws -> Response {
+        // EventSource always asks for the stream; a plain request must not hang on an endless body.
+        guard request.headers[.accept]?.contains("text/event-stream") == true else {
+            throw Problem(.notAcceptable, code: "not_acceptable", title: "Not acceptable",
+                          detail: "This is a Server-Sent Events stream: send Accept: text/event-stream.")
+        }
+        let viewer = try await Viewer.of(scope.principal, in: scope.tx)
+        let start: Int64
+        if let lastEventID = request.headers[.lastEventID] {
+            start = try seq(lastEventID, field: "Last-Event-ID")
+        } else {
+            start = try await EventFeed.latestSeq(in: scope.tx)
+        }
+        let stream = EventStream(
+            database: platform.database, settings: platform.configuration.events, tenantID: scope.tenantID,
+            viewer: viewer, type: scope.query("type").flatMap { $0.isEmpty ? nil : $0 }, after: start)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .xAccelBuffering: "no"],
+            body: ResponseBody { writer in try await stream.run(signals: platform.events.signals, writer: &writer) })
+    }
+
+    private static func seq(_ text: String, field: String) throws -> Int64 {
         guard let value = Int64(text), value >= 0 else { throw Problem.validation(field: field, "must be an event seq") }
         return value
     }

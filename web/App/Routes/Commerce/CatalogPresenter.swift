@@ -84,6 +84,49 @@ struct CatalogPresenter {
         }
     }
 
+    /// One page of a catalog search as `viewer` sees it, priced for `dealerID`, with the cursor of
+    /// the next page. SKUs a plugin hides from the dealer can empty whole products; a few more
+    /// batches keep the page full, and the cursor is the last product looked at, shown or not.
+    func page(_ search: CatalogStore.SearchFilter, viewer: Viewer, dealerID: UUID?, scope: RequestScope) async throws
+        -> (entries: [CatalogEntry], nextCursor: String?)
+    {
+        var filter = search
+        let limit = filter.limit
+        var shown: [Product] = [], lastSeen: Product?, more = false
+        batches: for _ in 0..<4 {
+            let found = try await CatalogStore.search(filter, in: scope.tx)
+            let batch = Array(found.prefix(limit))
+            let hidden = try await hiddenSKUs(batch, dealerID: dealerID, in: scope.tx)
+            more = found.count > limit
+            for product in batch {
+                if shown.count == limit { more = true; break batches }
+                lastSeen = product
+                if let visible = Self.showing(product, hiding: hidden) { shown.append(visible) }
+            }
+            guard more, shown.count < limit, let last = batch.last else { break }
+            filter.after = (last.code, last.id)
+        }
+        var entries = try await self.entries(shown, dealerID: dealerID, viewer: viewer, scope: scope)
+        if case .dealer = viewer {
+            for index in entries.indices { entries[index].skus.removeAll { $0.sku.status != .active } }
+        }
+        return (entries, more ? lastSeen.map { Cursor.encode(key: $0.code, id: $0.id) } : nil)
+    }
+
+    /// The SKUs of these products that enabled plugins hide from the dealer (none without a dealer).
+    func hiddenSKUs(_ products: [Product], dealerID: UUID?, in tx: TenantTransaction) async throws -> Set<UUID> {
+        guard let dealerID else { return [] }
+        return try await platform.pricing.hiddenSKUs(products.flatMap(\.skus).map(\.id), buyerID: dealerID, in: tx)
+    }
+
+    /// The product without its hidden SKUs; nil when every SKU it has is hidden.
+    static func showing(_ product: Product, hiding hidden: Set<UUID>) -> Product? {
+        guard !hidden.isEmpty else { return product }
+        var visible = product
+        visible.skus.removeAll { hidden.contains($0.id) }
+        return visible.skus.isEmpty && !product.skus.isEmpty ? nil : visible
+    }
+
     /// The dealer whose prices a page shows: a dealer's own; for staff, the `dealerID` query if given.
     func pricingDealer(_ viewer: Viewer, scope: RequestScope) async throws -> UUID? {
         if case .dealer(let id) = viewer { return id }

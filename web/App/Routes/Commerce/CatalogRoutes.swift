@@ -74,14 +74,9 @@ struct CatalogRoutes {
             }
             if case .dealer = viewer { filter.status = .active }
             if let cursor = scope.query("cursor") { let (code, id) = try Cursor.decode(cursor); filter.after = (code, id) }
-            let found = try await CatalogStore.search(filter, in: scope.tx)
-            let page = Array(found.prefix(limit))
-            var entries = try await presenter.entries(page, dealerID: try await presenter.pricingDealer(viewer, scope: scope),
-                                                      viewer: viewer, scope: scope)
-            if case .dealer = viewer {
-                for index in entries.indices { entries[index].skus.removeAll { $0.sku.status != .active } }
-            }
-            return try .json(Page(items: entries, nextCursor: found.count > limit ? page.last.map { Cursor.encode(key: $0.code, id: $0.id) } : nil))
+            let (entries, next) = try await presenter.page(filter, viewer: viewer, dealerID: try await presenter.pricingDealer(viewer, scope: scope),
+                                                           scope: scope)
+            return try .json(Page(items: entries, nextCursor: next))
         }
         table.add(Endpoint(
             .post, "/api/v1/products", operationID: "products.create", summary: "Create a product with its SKUs",
@@ -107,10 +102,12 @@ struct CatalogRoutes {
         ) { _, scope in
             let viewer = try await Viewer.of(scope.principal, in: scope.tx)
             let id = try scope.uuid("productID", what: "Product")
-            guard let product = try await CatalogStore.product(id, in: scope.tx) else { throw Problem.notFound("Product") }
-            if case .dealer = viewer, product.status != .active { throw Problem.notFound("Product") }
-            var entry = try await presenter.entries([product], dealerID: try await presenter.pricingDealer(viewer, scope: scope),
-                                                    viewer: viewer, scope: scope)[0]
+            guard let found = try await CatalogStore.product(id, in: scope.tx) else { throw Problem.notFound("Product") }
+            if case .dealer = viewer, found.status != .active { throw Problem.notFound("Product") }
+            let dealerID = try await presenter.pricingDealer(viewer, scope: scope)
+            let hidden = try await presenter.hiddenSKUs([found], dealerID: dealerID, in: scope.tx)
+            guard let product = CatalogPresenter.showing(found, hiding: hidden) else { throw Problem.notFound("Product") }
+            var entry = try await presenter.entries([product], dealerID: dealerID, viewer: viewer, scope: scope)[0]
             if case .dealer = viewer { entry.skus.removeAll { $0.sku.status != .active } }
             return try .json(entry)
         }

@@ -1,0 +1,297 @@
+"""Browser tests of the web portal: headless Chromium driven by Selenium, against a running
+server with the demo data (ops/test-browser starts both). Each page visited is checked for
+JavaScript console errors and for form fields without a label; screenshots of the main pages at
+375 px and 1280 px are written to $B2B_ARTIFACTS/screenshots."""
+
+import json
+import os
+import sys
+import time
+import unittest
+import urllib.parse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ.get("B2B_PORTAL_URL", "http://127.0.0.1:8080")
+TENANT = os.environ.get("B2B_PORTAL_TENANT", "huaxin-stationery")
+PASSWORD = os.environ.get("B2B_PORTAL_PASSWORD", "Demo#2026pass")
+ARTIFACTS = os.environ.get("B2B_ARTIFACTS", ".artifacts")
+SHOTS = os.path.join(ARTIFACTS, "screenshots")
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}", "--lang=zh-CN"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+class Page:
+    """One browser session with the checks every page gets."""
+
+    def __init__(self, test, width=1280):
+        self.test = test
+        self.driver = browser(width)
+        self.width = width
+
+    def close(self):
+        self.driver.quit()
+
+    def open(self, path):
+        self.driver.get(BASE + path)
+        self.check()
+
+    def find(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def all(self, css):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self):
+        return self.find("main").text
+
+    def wait_for(self, condition, timeout=15, message=""):
+        return WebDriverWait(self.driver, timeout).until(condition, message)
+
+    def submit(self, css):
+        self.find(css).click()
+        self.wait_for(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.check()
+
+    def check(self):
+        """No JavaScript errors in the console, no field without a label, no untranslated key."""
+        # A page answered with its own 4xx status (a form with errors) is logged as a failed load
+        # of the document itself; that is the page working. Scripts, styles and streams must load.
+        document = self.driver.current_url.split("?")[0].split("#")[0]
+        errors = [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"
+                  and "favicon.ico" not in entry["message"]
+                  and not (entry.get("source") == "network" and entry["message"].split(" ")[0].split("?")[0] == document)]
+        self.test.assertEqual(errors, [], f"console errors on {self.driver.current_url}")
+        unlabelled = self.driver.execute_script("""
+            return [...document.querySelectorAll('input, select, textarea')]
+              .filter(e => e.type !== 'hidden')
+              .filter(e => !(e.id && document.querySelector('label[for="' + e.id + '"]')) && !e.getAttribute('aria-label')
+                           && !e.closest('label'))
+              .map(e => e.name || e.id || e.outerHTML.slice(0, 80));""")
+        self.test.assertEqual(unlabelled, [], f"fields without a label on {self.driver.current_url}")
+        self.test.assertNotIn("{{", self.driver.page_source, "an unrendered template tag")
+
+    def shot(self, name):
+        os.makedirs(SHOTS, exist_ok=True)
+        height = self.driver.execute_script("return Math.min(document.body.scrollHeight, 4000)")
+        self.driver.set_window_size(self.width, max(600, height))
+        self.driver.save_screenshot(os.path.join(SHOTS, f"{name}-{self.width}.png"))
+
+    def login(self, email, tenant=TENANT, password=PASSWORD):
+        self.open("/login")
+        self.find("#tenant").send_keys(tenant)
+        self.find("#email").send_keys(email)
+        self.find("#password").send_keys(password)
+        self.submit("#login-submit")
+
+
+class PortalTests(unittest.TestCase):
+    maxDiff = None
+
+    def test_1_login_errors_are_next_to_their_fields(self):
+        page = Page(self)
+        try:
+            page.open("/login")
+            self.assertEqual(page.find("html").get_attribute("lang"), "zh-CN", "Chinese by default")
+            page.submit("#login-submit")
+            self.assertTrue(page.find("#tenant-error").is_displayed(), "the empty company code is named")
+            self.assertEqual(page.find("#tenant").get_attribute("aria-describedby"), "tenant-error")
+            page.find("#tenant").send_keys(TENANT)
+            page.find("#email").send_keys("dealer@huaxin-stationery.example")
+            page.find("#password").send_keys("wrong password")
+            page.submit("#login-submit")
+            self.assertIn("不正确", page.find("#login-error").text)
+            # An anonymous page is a redirect to the login page, which returns there afterwards.
+            page.open("/orders")
+            self.assertIn("/login?next=%2Forders", page.driver.current_url)
+        finally:
+            page.close()
+
+    def test_2_dealer_searches_filters_compares_and_orders(self):
+        for width in (375, 1280):
+            page = Page(self, width)
+            try:
+                page.login("dealer@huaxin-stationery.example")
+                self.assertIn("/catalog", page.driver.current_url)
+                page.shot("catalog")
+                page.find("#q").send_keys("中性笔")
+                page.submit("#search-submit")
+                names = [e.text for e in page.all(".product-link")]
+                self.assertTrue(names and all("中性笔" in n for n in names), f"search for 中性笔: {names}")
+                # Filter by a category: every product shown belongs to it (the pens).
+                Select(page.find("#category")).select_by_visible_text("· 笔类")
+                page.submit("#search-submit")
+                self.assertTrue(page.all(".product-link"), "pens are in the pen category")
+                # Nothing matches: the empty state says what to do.
+                page.open("/catalog?q=" + urllib.parse.quote("不存在的商品xyz"))
+                self.assertIn("试试更短的关键词", page.text())
+                # Compare two products.
+                page.open("/catalog")
+                boxes = page.all(".compare-pick input")
+                self.assertGreaterEqual(len(boxes), 2)
+                boxes[0].click()
+                boxes[1].click()
+                page.submit("#compare-submit")
+                self.assertEqual(len(page.all("#compare-table thead th")), 3, "two products side by side")
+                page.shot("compare")
+                # The product page explains the price; add the MOQ to the cart.
+                page.open("/catalog?q=GEL")
+                page.find(".product-link").click()
+                page.check()
+                page.shot("product")
+                quantity = page.find("input[name=quantity]")
+                moq = int(quantity.get_attribute("min"))
+                page.submit(".add-to-cart")
+                self.assertIn("已加入购物车", page.text())
+                page.open("/cart")
+                page.shot("cart")
+                self.assertIn(f'value="{moq}"', page.driver.page_source)
+                self.assertTrue(page.find("#cart-total").text.startswith("¥"))
+                page.find("#note").send_keys("浏览器测试 browser test")
+                page.submit("#checkout")
+                self.assertIn("/orders/", page.driver.current_url)
+                self.assertIn("订单已提交", page.text())
+                self.assertIn("已提交", page.find("#order-status").text)
+                page.shot("order")
+                page.open("/orders")
+                self.assertTrue(page.all("#orders-table tbody tr"), "the order is in the dealer's list")
+                page.shot("orders")
+            finally:
+                page.close()
+
+    def test_3_sales_confirms_and_ships_partially_and_the_dealer_sees_it_live(self):
+        dealer = Page(self)
+        sales = Page(self)
+        try:
+            dealer.login("dealer@huaxin-stationery.example")
+            dealer.open("/catalog?q=GEL")
+            dealer.find(".product-link").click()
+            moq = int(dealer.find("input[name=quantity]").get_attribute("min"))
+            quantity = dealer.find("input[name=quantity]")
+            quantity.clear()
+            quantity.send_keys(str(moq * 2))
+            dealer.submit(".add-to-cart")
+            dealer.open("/cart")
+            dealer.submit("#checkout")
+            order_url = dealer.driver.current_url.split("?")[0]
+            order_id = order_url.rsplit("/", 1)[1]
+
+            sales.login("sales@huaxin-stationery.example")
+            sales.open(f"/back-office/orders/{order_id}")
+            sales.shot("back-office-order")
+            sales.submit("#confirm-order")
+            self.assertIn("已确认", sales.find("#order-status").text)
+            # The dealer's open order page reloads by itself when the shipment is recorded.
+            dealer.driver.get(order_url)
+            time.sleep(1)  # the page's event stream connects
+            ship_input = sales.all(".ship input[type=number]")[0]
+            ship_input.send_keys(str(moq))
+            sales.find("#carrier").send_keys("顺丰速运")
+            sales.find("#tracking").send_keys("SF1234567890")
+            sales.submit("#ship-submit")
+            self.assertIn("部分发货", sales.find("#order-status").text)
+            dealer.wait_for(lambda d: "SF1234567890" in d.find_element(By.ID, "shipments").text, 20,
+                            "the shipment appears on the dealer's page without a reload")
+            dealer.check()
+            self.assertIn("部分发货", dealer.find("#order-status").text)
+            sales.open("/back-office/orders")
+            sales.shot("back-office-orders")
+        finally:
+            dealer.close()
+            sales.close()
+
+    def test_4_language_switch_changes_the_page_and_is_remembered(self):
+        page = Page(self)
+        try:
+            page.login("dealer-admin@huaxin-stationery.example")
+            self.assertIn("商品目录", page.find("h1").text)
+            page.submit("#language-switch")
+            self.assertEqual(page.find("html").get_attribute("lang"), "en")
+            self.assertEqual(page.find("h1").text, "Catalog")
+            page.shot("catalog-en")
+            page.submit("#logout")
+            page.login("dealer-admin@huaxin-stationery.example")
+            self.assertEqual(page.find("h1").text, "Catalog", "the user's language is remembered")
+            page.submit("#language-switch")
+            self.assertIn("商品目录", page.find("h1").text)
+        finally:
+            page.close()
+
+    def test_5_operator_enables_a_plugin_and_its_pages_appear(self):
+        operator = Page(self)
+        admin = Page(self)
+        slug = "browser-" + str(int(time.time() * 1000) % 10_000_000)
+        try:
+            operator.login("operator@platform.example", tenant="platform")
+            operator.open("/operator/tenants")
+            operator.shot("operator-tenants")
+            # Bad input is named next to its field; nothing is created.
+            operator.find("#slug").send_keys("Not A Slug!")
+            operator.submit("#create-tenant-submit")
+            self.assertTrue(operator.find("#slug-error").is_displayed())
+            operator.find("#slug").clear()
+            operator.find("#slug").send_keys(slug)
+            operator.find("#name").send_keys("浏览器测试商贸")
+            operator.find("#adminEmail").send_keys(f"admin@{slug}.example")
+            operator.find("#adminName").send_keys("测试管理员")
+            operator.find("#adminPassword").send_keys("Browser#2026pass")
+            operator.submit("#create-tenant-submit")
+            self.assertIn("/operator/tenants/", operator.driver.current_url)
+            tenant_url = operator.driver.current_url.split("?")[0]
+
+            admin.login(f"admin@{slug}.example", tenant=slug, password="Browser#2026pass")
+            self.assertNotIn("经销商等级", admin.find("header").text, "no plugin pages before the plugin is enabled")
+
+            operator.submit("#enable-tiered_pricing")
+            self.assertTrue(operator.all("#disable-tiered_pricing"), "the plugin shows as enabled")
+            operator.shot("operator-tenant")
+
+            admin.open("/orders")
+            self.assertIn("经销商等级", admin.find("header").text, "its pages appear in the navigation")
+            admin.driver.find_element(By.LINK_TEXT, "经销商等级").click()
+            admin.check()
+            admin.submit(".plugin-form button[type=submit]")
+            self.assertTrue(admin.find("#field-code-error").is_displayed(), "a required field is named")
+            admin.find("#field-code").send_keys("gold")
+            admin.find("#field-nameZh").send_keys("金牌经销商")
+            admin.find("#field-discountBP").send_keys("800")
+            admin.submit(".plugin-form button[type=submit]")
+            self.assertIn("gold", admin.find("table").text)
+            self.assertIn("8%", admin.find("table").text)
+            admin.shot("plugin-tiers")
+        finally:
+            operator.close()
+            admin.close()
+
+    def test_6_dashboard_charts_have_tables_and_csv(self):
+        for width in (375, 1280):
+            page = Page(self, width)
+            try:
+                page.login("admin@huaxin-stationery.example")
+                page.open("/back-office/dashboard")
+                charts = page.all(".chart")
+                self.assertEqual(len(charts), 3)
+                self.assertTrue(page.all(".chart svg[role=img] title"), "charts are drawn and titled")
+                self.assertTrue(page.all(".chart a[download]"), "each chart offers its CSV")
+                page.shot("dashboard")
+            finally:
+                page.close()
+
+
+if __name__ == "__main__":
+    result = unittest.main(verbosity=2, exit=False).result
+    sys.exit(0 if result.wasSuccessful() else 1)
