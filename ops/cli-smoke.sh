@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exercises the `b2b` command line against the test database: every command's --help, then
 # migrate, seed (twice: it must be repeatable), tenant and plugin administration, audit verify,
-# and clear messages for bad input. Part of ops/test.
+# tenant export and deletion, and clear messages for bad input. Part of ops/test.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -16,7 +16,7 @@ expect_error() {
   grep -q -- "$pattern" <<<"$output" || fail "'$*' said: $output"
 }
 
-for command in "" serve migrate seed tenant "tenant list" "tenant create" "tenant suspend" "tenant activate" \
+for command in "" serve migrate seed tenant "tenant list" "tenant create" "tenant suspend" "tenant activate" "tenant export" "tenant delete" \
                plugin "plugin list" "plugin enable" "plugin configure" "plugin disable" audit "audit verify" openapi; do
   # shellcheck disable=SC2086
   "$BIN" $command --help >/dev/null || fail "b2b $command --help failed"
@@ -47,4 +47,12 @@ python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install
 "$BIN" openapi > "$B2B_DATA_DIR/openapi.json"
 python3 -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))' \
   "$B2B_DATA_DIR/openapi.json" || fail "openapi.json is not a valid OpenAPI document"
+# Export (a tar.gz with a manifest) and deletion (suspended first, slug confirmed).
+"$BIN" tenant export "$slug" --out "$B2B_DATA_DIR/$slug.tar.gz" | grep -q "exported $slug" || fail "tenant export"
+tar -xzOf "$B2B_DATA_DIR/$slug.tar.gz" "$slug/manifest.json" | grep -q '"users" : 1' || fail "the export's manifest counts the admin"
+expect_error "Suspend tenant $slug first" "$BIN" tenant delete "$slug" --confirm "$slug"
+"$BIN" tenant suspend "$slug" >/dev/null
+expect_error "--confirm must repeat the slug" "$BIN" tenant delete "$slug" --confirm wrong
+"$BIN" tenant delete "$slug" --confirm "$slug" | grep -q "deleted $slug" || fail "tenant delete"
+"$BIN" tenant list | grep -q "  $slug" && fail "a deleted tenant is still listed"
 echo "cli-smoke: ok"

@@ -46,3 +46,8 @@ phase() { PHASE_STARTED=$(date +%s); echo "==> $*"; }
 phase_done() { echo "    ($(($(date +%s) - PHASE_STARTED))s)"; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# Runs a PostgreSQL program as the cluster's OS user, from / because the caller's working directory
+# may be unreadable for that user.
+as_pg_user() {
+  if [ "$(id -un)" = "$PG_OS_USER" ]; then (cd / && "$@"); else (cd / && runuser -u "$PG_OS_USER" -- "$@"); fi
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL and Redis, on loopback only, data under $B2B_DATA_DIR (ignored by git).
-#   ops/services.sh start | stop | status
+#   ops/services.sh start | stop | status | start-pg | stop-pg
 # `start` is idempotent: it starts what is not running and re-applies roles, databases and grants.
 set -euo pipefail
 # shellcheck source=ops/env.sh
@@ -12,11 +12,7 @@ REDIS_DIR="$B2B_DATA_DIR/redis"
 die() { echo "services.sh: $*" >&2; exit 1; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
-# Runs a PostgreSQL program as the cluster's OS user, from / because the caller's working directory
-# may be unreadable for that user.
-pg() {
-  if [ "$(id -un)" = "$PG_OS_USER" ]; then (cd / && "$@"); else (cd / && runuser -u "$PG_OS_USER" -- "$@"); fi
-}
+pg() { as_pg_user "$@"; }
 # psql as the cluster's superuser (initdb -U names it after the OS user) over the unix socket, which
 # peer authentication admits without a password.
 psql_super() {
@@ -200,6 +196,9 @@ status() {
 case "${1:-}" in
   start) start_pg; start_redis ;;
   stop) stop_all ;;
+  # PostgreSQL alone, e.g. a second cluster to restore a backup into (ops/restore).
+  start-pg) start_pg ;;
+  stop-pg) if pg_running; then pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; fi ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|start-pg|stop-pg" >&2; exit 2 ;;
 esac

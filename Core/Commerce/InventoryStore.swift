@@ -185,7 +185,17 @@ public enum InventoryStore {
         }
         let skuIDs = Array(Set(entries.map(\.skuID)))
         try await checkLowStock(skuIDs: skuIDs, in: tx)
-        return try await levels(skuIDs: skuIDs, in: tx)
+        let result = try await levels(skuIDs: skuIDs, in: tx)
+        // `stock.changed` per SKU, so a WMS/ERP (webhooks) and open back-office pages follow stock
+        // as it changes; orders' own movements are announced by their order events.
+        for skuID in skuIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
+            let own = result.filter { $0.skuID == skuID }
+            try await Outbox.append("stock.changed", payload: [
+                "skuID": skuID.uuidString, "reason": reason.rawValue,
+                "onHand": String(own.reduce(0) { $0 + $1.onHand }), "available": String(own.reduce(0) { $0 + $1.available }),
+            ], in: tx)
+        }
+        return result
     }
 
     // MARK: Order movements

@@ -6,7 +6,8 @@ extension EventDispatcher {
         var id: UUID
         var attempts: Int
         var url: String
-        var secret: String
+        /// Nil when the stored secret cannot be opened: the attempt fails and says why.
+        var secret: String?
         var event: DomainEvent
     }
 
@@ -50,7 +51,7 @@ extension EventDispatcher {
                 """)
             return rows.map { row in
                 ClaimedDelivery(
-                    id: row.0, attempts: row.1, url: row.2, secret: row.3,
+                    id: row.0, attempts: row.1, url: row.2, secret: try? secrets.open(row.3),
                     event: DomainEvent(id: row.4, tenantID: tx.tenantID, type: row.5, occurredAt: row.7,
                                        payload: EventFeed.decodePayload(row.6)))
             }
@@ -68,7 +69,10 @@ extension EventDispatcher {
                 }
                 group.addTask {
                     let body = (try? JSONBody.encoder.encode(delivery.event)).map { [UInt8]($0) } ?? []
-                    let outcome = await sender.send(url: delivery.url, secret: delivery.secret, eventType: delivery.event.type,
+                    guard let secret = delivery.secret else {
+                        return (delivery, WebhookSender.Outcome(status: nil, error: SecretBoxError.cannotOpen.description))
+                    }
+                    let outcome = await sender.send(url: delivery.url, secret: secret, eventType: delivery.event.type,
                                                     deliveryID: delivery.id, body: body)
                     return (delivery, outcome)
                 }

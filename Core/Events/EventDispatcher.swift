@@ -18,6 +18,8 @@ public struct EventDispatcher: Service {
     public let signals: OutboxSignals
     let logger: Logger
     let sender: WebhookSender
+    /// Opens the endpoints' signing secrets, stored sealed.
+    let secrets: SecretBox
 
     /// How long a claimed delivery is reserved for the instance that POSTs it.
     static let deliveryLease: Duration = .seconds(60)
@@ -28,7 +30,7 @@ public struct EventDispatcher: Service {
 
     public init(
         database: TenantDatabase, directory: TenantDirectory, registry: PluginRegistry, pluginStore: TenantPluginStore,
-        settings: EventSettings, logger: Logger
+        settings: EventSettings, secrets: SecretBox, logger: Logger
     ) {
         self.database = database
         self.directory = directory
@@ -38,6 +40,7 @@ public struct EventDispatcher: Service {
         self.signals = OutboxSignals()
         self.logger = logger
         self.sender = WebhookSender(timeout: settings.deliveryTimeout)
+        self.secrets = secrets
     }
 
     public func run() async throws {

@@ -18,7 +18,7 @@ public struct TenantScope: Sendable, Hashable {
     }
 
     /// `SET LOCAL` statements for this scope. `UUID.uuidString` yields only hex digits and dashes.
-    var settingStatements: [String] {
+    public var settingStatements: [String] {
         let list = visibleTenants.map(\.uuidString).joined(separator: ",")
         return [
             "SET LOCAL app.tenant_id = '\(tenantID.uuidString)'",

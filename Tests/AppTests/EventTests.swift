@@ -58,6 +58,14 @@ struct EventTests {
             let list = try await client.get("/api/v1/webhooks", token: token)
             #expect(!String(buffer: list.body).contains(hook.secret))
             #expect(try list.json(Items<Hook>.self).items.map(\.id) == [hook.webhook.id])
+            // At rest the secret is sealed: a copy of the database does not reveal it.
+            let stored = try await platform.database.withTenant(.single(fixture.tenant.id)) { tx in
+                try await tx.first("SELECT secret FROM webhook_endpoints WHERE tenant_id = \(tx.tenantID) AND id = \(hook.webhook.id)",
+                                   as: String.self)
+            }
+            #expect(stored?.hasPrefix("v1:") == true && stored?.contains(hook.secret.dropFirst(6)) == false)
+            #expect(try platform.secrets.open(stored ?? "") == hook.secret)
+            #expect(throws: SecretBoxError.self) { try SecretBox(serverSecret: "another server").open(stored ?? "") }
 
             let paused = try await client.send(.patch, "/api/v1/webhooks/\(hook.webhook.id)", ["status": "disabled"], token: token)
             #expect(try paused.json(Hook.self).status == "disabled")
@@ -176,7 +184,7 @@ struct EventTests {
             // Only this dispatcher knows the plugin, so the app's own dispatchers leave the tenant's events to it.
             let dispatcher = EventDispatcher(
                 database: platform.database, directory: platform.directory, registry: try PluginRegistry([RecordingPlugin()]),
-                pluginStore: platform.pluginStore, settings: .testing, logger: platform.logger)
+                pluginStore: platform.pluginStore, settings: .testing, secrets: platform.secrets, logger: platform.logger)
             try await platform.database.withTenant(.single(tenantID)) { tx in
                 try await tx.query(
                     """

@@ -30,6 +30,8 @@ public struct Platform: Sendable {
     public let commerceSettings: CommerceSettingsStore
     /// Works off the outbox (handlers, webhooks) and wakes live streams; a service of the server.
     public let events: EventDispatcher
+    /// Seals secrets the server must read back (webhook signing secrets) before they are stored.
+    public let secrets: SecretBox
 
     public init(configuration: AppConfiguration, plugins: [any Plugin], logger: Logger) async throws {
         self.configuration = configuration
@@ -52,8 +54,9 @@ public struct Platform: Sendable {
         pricing = PricingPipeline(registry: registry, plugins: pluginStore)
         commerceSettings = CommerceSettingsStore(cache: cache)
         placement = OrderPlacement(pipeline: pricing, settings: commerceSettings)
+        secrets = SecretBox(serverSecret: configuration.tokenSecret)
         events = EventDispatcher(database: database, directory: directory, registry: registry, pluginStore: pluginStore,
-                                 settings: configuration.events, logger: logger)
+                                 settings: configuration.events, secrets: secrets, logger: logger)
     }
 
     /// Applies the kernel's migrations and those of every plugin some tenant has enabled

@@ -6,8 +6,8 @@ import Tenants
 
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenant", abstract: "List, create, suspend and reactivate tenants.",
-        subcommands: [List.self, Create.self, Suspend.self, Activate.self])
+        commandName: "tenant", abstract: "List, create, suspend, reactivate, export and delete tenants.",
+        subcommands: [List.self, Create.self, Suspend.self, Activate.self, Export.self, Delete.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every tenant, as a tree.")
@@ -65,6 +65,54 @@ struct TenantCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Suspend a tenant: its users (and its subsidiaries') are refused.")
         @Argument(help: "Tenant slug") var slug: String
         func run() async throws { try await setStatus(slug, .suspended) }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write all of a tenant's data to a .tar.gz: manifest.json and one NDJSON file per table.")
+        @Argument(help: "Tenant slug") var slug: String
+        @Option(help: "The archive to write (.tar.gz)") var out: String
+
+        func run() async throws {
+            let (slug, out) = (slug, out)
+            guard out.hasSuffix(".tar.gz") else { throw ValidationError("--out must name a .tar.gz file") }
+            let archive = URL(fileURLWithPath: out)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("b2b-export-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try await withPlatform { platform in
+                let tenant = try await platform.tenant(slug: slug)
+                let manifest = try await TenantExport(owner: platform.ownerClient, directory: platform.directory, logger: platform.logger)
+                    .write(tenantID: tenant.id, to: folder.appendingPathComponent(slug))
+                let tar = Process()
+                tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+                tar.arguments = ["-czf", archive.path, "-C", folder.path, slug]
+                try tar.run()
+                tar.waitUntilExit()
+                guard tar.terminationStatus == 0 else { throw ValidationError("tar failed writing \(archive.path)") }
+                try await platform.recordOperatorAction("tenant.export", objectType: "tenant", objectID: tenant.id.uuidString)
+                let rows = manifest.tables.values.reduce(0, +)
+                print("exported \(slug): \(rows) rows in \(manifest.tables.filter { $0.value > 0 }.count) tables to \(archive.path)")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a suspended tenant and every row it has, in one transaction (export it first to keep its data).")
+        @Argument(help: "Tenant slug") var slug: String
+        @Option(help: "The slug again, to confirm") var confirm: String
+
+        func run() async throws {
+            let slug = slug
+            guard confirm == slug else { throw ValidationError("--confirm must repeat the slug '\(slug)'") }
+            try await withPlatform { platform in
+                let tenant = try await platform.tenant(slug: slug)
+                let deleted = try await TenantDeletion(owner: platform.ownerClient, directory: platform.directory, logger: platform.logger)
+                    .delete(tenantID: tenant.id)
+                try await platform.recordOperatorAction("tenant.delete", objectType: "tenant", objectID: tenant.id.uuidString)
+                print("deleted \(slug): \(deleted.values.reduce(0, +)) rows in \(deleted.filter { $0.value > 0 }.count) tables")
+            }
+        }
     }
 
     struct Activate: AsyncParsableCommand {

@@ -53,7 +53,8 @@ struct WebhookRoutes {
                 throw Problem.conflict("webhook_limit", "An organisation may register at most \(WebhookStore.maxEndpoints) webhooks.")
             }
             let secret = WebhookSignature.newSecret()
-            var webhook = try await WebhookStore.create(url: body.url, eventTypes: body.eventTypes, secret: secret, in: scope.tx)
+            var webhook = try await WebhookStore.create(url: body.url, eventTypes: body.eventTypes, secret: try platform.secrets.seal(secret),
+                                                        in: scope.tx)
             if let status = body.status, status != webhook.status {
                 try await WebhookStore.update(webhook.id, url: nil, eventTypes: nil, status: status, in: scope.tx)
                 webhook.status = status

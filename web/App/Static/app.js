@@ -17,7 +17,7 @@ document.addEventListener("submit", (event) => {
   }
 });
 
-// Live updates: pages that show orders reload when an order event for them arrives.
+// Live updates: pages that show orders or stock reload when an event about them arrives.
 (() => {
   const watched = document.querySelector("[data-live-reload]");
   if (!watched || !window.EventSource) return;
@@ -39,5 +39,17 @@ document.addEventListener("submit", (event) => {
     window.setTimeout(() => window.location.reload(), 400);
   };
   ["order.placed", "order.confirmed", "order.partially_shipped", "order.shipped", "order.delivered", "order.completed",
-   "order.cancelled", "order.rejected", "order.awaiting_approval"].forEach((type) => source.addEventListener(type, onEvent));
+   "order.cancelled", "order.rejected", "order.awaiting_approval", "stock.changed", "stock.low"].forEach((type) => source.addEventListener(type, onEvent));
 })();
+
+// A CSV file chosen on the import page is read into the text area (the page works without it:
+// the CSV can be pasted).
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  const target = input.getAttribute && input.getAttribute("data-fills");
+  if (!target || !input.files || !input.files[0]) return;
+  input.files[0].text().then((text) => {
+    const area = document.getElementById(target);
+    if (area) area.value = text;
+  });
+});

@@ -21,33 +21,41 @@ struct WebDashboardRoutes {
         table.add(Endpoint(.get, "/back-office/dashboard", operationID: "web.bo.dashboard", summary: "Sales dashboard", tag: "web",
                            access: .permission(.ordersRead))) { request, scope in
             var page = try await WebContext.make(request, title: "nav_dashboard", scope: scope, platform: platform)
-            let all = try await series(scope, t: page.t)
-            page["charts"] = all.map { series in
-                [
-                    "id": series.id, "title": series.title, "empty": series.rows.isEmpty,
-                    "svg": SVGBarChart(id: series.id, title: series.title,
-                                       bars: series.rows.map { .init(label: $0.label, value: $0.value, display: WebFormat.money($0.value)) },
-                                       horizontal: series.horizontal).render(),
-                    "rows": series.rows.map { ["label": $0.label, "value": WebFormat.money($0.value)] },
-                    "csv": "/back-office/dashboard/\(series.id).csv",
-                ] as [String: Any]
-            }
+            page["charts"] = Self.charts(try await series(scope, t: page.t))
             return pages.render("dashboard", page)
         }
+
         table.add(Endpoint(.get, "/back-office/dashboard/{chart}", operationID: "web.bo.dashboard.csv", summary: "A chart's figures as CSV",
                            tag: "web", access: .permission(.ordersRead))) { request, scope in
             let name = try scope.parameter("chart")
             let locale = WebLocale(tag: request.cookies[WebSession.language]?.value)
             guard name.hasSuffix(".csv"), let series = try await series(scope, t: WebText.table(locale)).first(where: { $0.id + ".csv" == name })
             else { throw Problem.notFound("Chart") }
-            var csv = "label,amount_yuan\n"
-            for row in series.rows {
-                let label = row.label.contains(",") || row.label.contains("\"") ? "\"" + row.label.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : row.label
-                csv += "\(label),\(row.value / 100).\(String(format: "%02d", Int(abs(row.value % 100))))\n"
-            }
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"\(series.id).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return Self.csv(series)
+        }
+    }
+
+    /// A series as CSV: label and amount in yuan (two decimals, no float on the way).
+    static func csv(_ series: Series) -> Response {
+        let rows = series.rows.map { row in
+            [row.label, "\(row.value < 0 ? "-" : "")\(abs(row.value) / 100).\(String(format: "%02d", Int(abs(row.value) % 100)))"]
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"\(series.id).csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: CSVTable.render(header: ["label", "amount_yuan"], rows: rows))))
+    }
+
+    /// The charts as the dashboard template shows them: SVG, table rows and the CSV link.
+    static func charts(_ all: [Series], csvBase: String = "/back-office/dashboard/") -> [[String: Any]] {
+        all.map { series in
+            [
+                "id": series.id, "title": series.title, "empty": series.rows.isEmpty,
+                "svg": SVGBarChart(id: series.id, title: series.title,
+                                   bars: series.rows.map { .init(label: $0.label, value: $0.value, display: WebFormat.money($0.value)) },
+                                   horizontal: series.horizontal).render(),
+                "rows": series.rows.map { ["label": $0.label, "value": WebFormat.money($0.value)] },
+                "csv": csvBase + series.id + ".csv",
+            ]
         }
     }
 
@@ -66,14 +74,17 @@ struct WebDashboardRoutes {
         }
     }
 
-    func series(_ scope: RequestScope, t: [String: String]) async throws -> [Series] {
+    /// The three series for the reader's tenant, or for `tenantID`, a subsidiary a group admin
+    /// drills into (its rows are in the transaction's scope).
+    func series(_ scope: RequestScope, t: [String: String], tenantID: UUID? = nil) async throws -> [Series] {
         let viewer = try await Viewer.of(scope.principal, in: scope.tx)
         let tx = scope.tx
+        let tenant = tenantID ?? tx.tenantID
         let months = try await tx.all(
             """
             SELECT to_char(date_trunc('month', o.placed_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM'), sum(o.total_minor)::bigint
             FROM orders o
-            WHERE o.tenant_id = \(tx.tenantID) AND o.status NOT IN ('cancelled', 'rejected')
+            WHERE o.tenant_id = \(tenant) AND o.status NOT IN ('cancelled', 'rejected')
               AND o.placed_at >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' - interval '11 months'
               AND (\(viewer.dealerFilter)::uuid IS NULL OR o.dealer_id = \(viewer.dealerFilter))
               AND (\(viewer.regionFilter)::uuid[] IS NULL OR o.region_path && \(viewer.regionFilter)::uuid[])
@@ -85,7 +96,7 @@ struct WebDashboardRoutes {
             SELECT coalesce(r.name, '—'), sum(o.total_minor)::bigint
             FROM orders o LEFT JOIN regions r ON r.tenant_id = o.tenant_id
                  AND r.id = coalesce(o.region_path[2], o.region_path[1])
-            WHERE o.tenant_id = \(tx.tenantID) AND o.status NOT IN ('cancelled', 'rejected')
+            WHERE o.tenant_id = \(tenant) AND o.status NOT IN ('cancelled', 'rejected')
               AND (\(viewer.dealerFilter)::uuid IS NULL OR o.dealer_id = \(viewer.dealerFilter))
               AND (\(viewer.regionFilter)::uuid[] IS NULL OR o.region_path && \(viewer.regionFilter)::uuid[])
             GROUP BY 1 ORDER BY 2 DESC LIMIT 20
@@ -94,7 +105,7 @@ struct WebDashboardRoutes {
             """
             SELECT l.sku_code || ' ' || min(l.name), sum(l.line_total_minor)::bigint
             FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
-            WHERE l.tenant_id = \(tx.tenantID) AND o.status NOT IN ('cancelled', 'rejected')
+            WHERE l.tenant_id = \(tenant) AND o.status NOT IN ('cancelled', 'rejected')
               AND (\(viewer.dealerFilter)::uuid IS NULL OR o.dealer_id = \(viewer.dealerFilter))
               AND (\(viewer.regionFilter)::uuid[] IS NULL OR o.region_path && \(viewer.regionFilter)::uuid[])
             GROUP BY l.sku_code ORDER BY 2 DESC LIMIT 10

@@ -17,6 +17,11 @@ extension WebContext {
         }
         context["pluginNav"] = entries
         context["operator"] = scope.principal.has(.platformTenantsRead)
+        context["group"] = scope.principal.has(.subsidiariesRead)
+        context["dealersNav"] = scope.principal.has(.dealersRead)
+        context["stockNav"] = scope.principal.has(.inventoryWrite)
+        context["importNav"] = [Permission.catalogWrite, .inventoryWrite, .dealersWrite].contains { scope.principal.has($0) }
+        context["supplier"] = scope.principal.roles.contains(.supplierUser)
         return context
     }
 }

@@ -44,13 +44,29 @@ struct WebPages: Sendable {
 
     /// Renders `template` inside the layout.
     func render(_ template: String, _ context: WebContext, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) -> Response {
-        var values = context.values
+        var values = Self.withoutEmptyStrings(context.values)
         values["content"] = library.render(values, withTemplate: template) ?? ""
         let html = library.render(values, withTemplate: "layout") ?? ""
         var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: html)))
         for cookie in cookies { response.setCookie(cookie) }
         return response
+    }
+
+    /// swift-mustache treats an empty string as true in a section (`{{#note}}`); the templates
+    /// mean "absent", so empty strings are dropped (a missing key renders as nothing anyway).
+    static func withoutEmptyStrings(_ values: [String: Any]) -> [String: Any] {
+        func clean(_ value: Any) -> Any? {
+            switch value {
+            case let text as String: return text.isEmpty ? nil : text
+            case let dictionary as [String: Any]: return withoutEmptyStrings(dictionary)
+            case let dictionary as [String: String]: return dictionary.filter { !$0.value.isEmpty }
+            case let array as [[String: Any]]: return array.map(withoutEmptyStrings)
+            case let array as [[String: String]]: return array.map { $0.filter { !$0.value.isEmpty } }
+            default: return value
+            }
+        }
+        return values.compactMapValues(clean)
     }
 
     static func redirect(_ location: String, cookies: [Cookie] = []) -> Response {
@@ -75,7 +91,8 @@ struct WebContext: @unchecked Sendable {
         ]
         if let principal {
             let dealer = principal.roles.contains(.dealerAdmin) || principal.roles.contains(.dealerBuyer)
-            values["user"] = ["name": displayName ?? "", "dealer": dealer, "staff": !dealer]
+            let supplier = principal.roles == [.supplierUser]
+            values["user"] = ["name": displayName ?? "", "dealer": dealer, "staff": !dealer && !supplier]
         }
         if let notice = request.uri.queryParameters.get("notice"), let text = t[notice] { values["notice"] = text }
         self.values = values

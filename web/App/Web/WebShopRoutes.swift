@@ -14,6 +14,9 @@ struct WebShopRoutes {
         table.add(Endpoint(.get, "/", operationID: "web.home", summary: "Home: the catalog for dealers, orders for staff", tag: "web",
                            access: .permission(.tenantRead))) { _, scope in
             if scope.principal.has(.ordersPlace), Self.isDealer(scope.principal) { return WebPages.redirect("/catalog") }
+            if scope.principal.roles == [.supplierUser] { return WebPages.redirect("/supplier") }
+            if scope.principal.has(.platformTenantsRead) { return WebPages.redirect("/operator/tenants") }
+            if scope.principal.has(.subsidiariesRead) { return WebPages.redirect("/group") }
             return WebPages.redirect(scope.principal.has(.ordersRead) ? "/back-office/orders" : "/catalog")
         }
         table.add(Endpoint(.get, "/catalog", operationID: "web.catalog", summary: "Catalog", tag: "web", access: .permission(.catalogRead))) {
@@ -281,6 +284,17 @@ struct WebShopRoutes {
         page["canConfirm"] = backOffice && scope.principal.has(.ordersManage) && order.status == .submitted
         page["canCancel"] = backOffice && scope.principal.has(.ordersManage) && [.submitted, .awaitingApproval, .confirmed].contains(order.status)
         page["canShip"] = backOffice && scope.principal.has(.ordersShip) && [.confirmed, .partiallyShipped].contains(order.status)
+        page["canDecide"] = backOffice && scope.principal.has(.ordersApprove) && order.status == .awaitingApproval
+        page["canDeliver"] = backOffice && scope.principal.has(.ordersShip) && order.status == .shipped
+        page["canComplete"] = backOffice && scope.principal.has(.ordersManage) && order.status == .delivered
+        page["canReturn"] = backOffice && scope.principal.has(.ordersManage) && order.status.isDelivered
+        if backOffice {
+            page["warehouses"] = try await InventoryStore.warehouses(in: scope.tx).map { ["id": $0.id.uuidString, "name": $0.name] }
+            page["approvals"] = order.approvals.map { approval in
+                ["step": approval.step, "role": approval.role,
+                 "decision": approval.decision.map { page.t["approval_" + $0] ?? $0 } ?? (page.t["approval_open"] ?? "")] as [String: Any]
+            }
+        }
         if let error = scope.query("error") { page["failure"] = String(error.prefix(500)) }
         return pages.render("order", page)
     }
