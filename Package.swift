@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Tenants", "TieredPricing",
+                "Core", "Tenants", "TieredPricing", "Promotions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -72,6 +72,7 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Static")]
         ),
         .target(name: "TieredPricing", dependencies: ["Core"], path: "Plugins/TieredPricing"),
+        .target(name: "Promotions", dependencies: ["Core"], path: "Plugins/Promotions"),
         .executableTarget(
             name: "b2b",
             dependencies: [
@@ -88,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Tenants", "TieredPricing",
+                "App", "Core", "Tenants", "TieredPricing", "Promotions",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/AppTests"

@@ -23,10 +23,13 @@ public struct OrderPlacement: Sendable {
         public var dealerID: UUID?
         public var lines: [LineInput]
         public var note: String?
-        public init(dealerID: UUID? = nil, lines: [LineInput], note: String? = nil) {
+        /// Coupon codes for the pricing stages (promotions); see `PricingPipeline.normalized`.
+        public var couponCodes: [String]?
+        public init(dealerID: UUID? = nil, lines: [LineInput], note: String? = nil, couponCodes: [String]? = nil) {
             self.dealerID = dealerID
             self.lines = lines
             self.note = note
+            self.couponCodes = couponCodes
         }
     }
 
@@ -61,7 +64,8 @@ public struct OrderPlacement: Sendable {
         }
         if let note = request.note, note.count > 1000 { throw Problem.validation(field: "note", "at most 1000 characters") }
         let lines = try await Self.validate(request.lines, in: tx)
-        let quote = try await pipeline.quote(dealerID: dealer.id, lines: lines.map { ($0.sku.id, $0.quantity) }, skus: lines.map(\.sku), in: tx)
+        let quote = try await pipeline.quote(dealerID: dealer.id, lines: lines.map { ($0.sku.id, $0.quantity) }, skus: lines.map(\.sku),
+                                             couponCodes: request.couponCodes ?? [], in: tx)
         let refusals = try await pipeline.refusals(for: OrderDraft(buyerID: dealer.id, quote: quote), in: tx)
         if !refusals.isEmpty {
             throw Problem(.unprocessableContent, code: "order_refused", title: "Order refused",
@@ -82,7 +86,10 @@ public struct OrderPlacement: Sendable {
                     \(steps.map(\.step)), \(request.note ?? ""), \(idempotencyKey), \(hash))
             RETURNING placed_at
             """, as: Date.self) ?? Date()
-        let orderLines = try zip(lines, quote.lines).enumerated().map { index, pair in
+        // The ordered lines, then any gift lines the stages added (named from their SKUs).
+        let gifts = try await Self.giftLines(quote.lines.dropFirst(lines.count).map(\.skuID), in: tx)
+        let described = lines + gifts
+        let orderLines = try zip(described, quote.lines).enumerated().map { index, pair in
             let (line, priced) = pair
             return Order.Line(
                 lineNo: index + 1, skuID: line.sku.id, skuCode: line.sku.code,
@@ -103,10 +110,10 @@ public struct OrderPlacement: Sendable {
                 AS l(line_no, sku, code, name, quantity, list_unit, unit, total, adjustments)
             """)
         let reservation = try await InventoryStore.reserve(
-            orderID: orderID, lines: lines.enumerated().map { ($0.offset + 1, $0.element.sku.id, $0.element.quantity) },
+            orderID: orderID, lines: quote.lines.enumerated().map { ($0.offset + 1, $0.element.skuID, $0.element.quantity) },
             actorID: principal.id, in: tx)
         if !reservation.shortages.isEmpty {
-            let codes = Dictionary(uniqueKeysWithValues: lines.map { ($0.sku.id, $0.sku.code) })
+            let codes = Dictionary(described.map { ($0.sku.id, $0.sku.code) }, uniquingKeysWith: { first, _ in first })
             throw Problem(.conflict, code: "insufficient_stock", title: "Not enough stock",
                           detail: "Not enough stock for " + reservation.shortages.map { "\(codes[$0.key] ?? "?") (available \($0.value))" }
                               .sorted().joined(separator: ", ") + ".",
@@ -116,6 +123,8 @@ public struct OrderPlacement: Sendable {
                               }
                           })
         }
+        try await pipeline.placing(
+            PlacingOrder(orderID: orderID, number: number, dealerID: dealer.id, regionPath: dealer.regionPath, quote: quote), in: tx)
         let workflow = OrderWorkflow(actorID: principal.id, roles: principal.roles)
         let submittedAt = try await workflow.record(orderID, from: nil, to: .submitted, note: "", in: tx)
         let audience = Outbox.Audience(dealerID: dealer.id, regionPath: dealer.regionPath)
@@ -234,14 +243,30 @@ public struct OrderPlacement: Sendable {
         return valid
     }
 
-    /// What makes two requests "the same order": the dealer, the lines in order, the note.
+    /// The SKUs of gift lines a stage added, described like ordered lines.
+    static func giftLines(_ skuIDs: [UUID], in tx: TenantTransaction) async throws -> [ValidLine] {
+        guard !skuIDs.isEmpty else { return [] }
+        let skus = Dictionary(uniqueKeysWithValues: try await CatalogStore.skus(skuIDs, in: tx).map { ($0.id, $0) })
+        let names = Dictionary(uniqueKeysWithValues: try await tx.all(
+            "SELECT id, name_zh FROM products WHERE tenant_id = \(tx.tenantID) AND id = ANY (\(Array(Set(skus.values.map(\.productID)))))",
+            as: (UUID, String).self).map { ($0.0, $0.1) })
+        return try skuIDs.map { id in
+            guard let sku = skus[id] else { throw Problem.validation(field: "lines", "no SKU \(id) for a gift line") }
+            return ValidLine(sku: sku, quantity: 0, productName: names[sku.productID] ?? "")
+        }
+    }
+
+    /// What makes two requests "the same order": the dealer, the lines in order, the note (and
+    /// the coupon codes, when there are any).
     static func requestHash(_ request: Request, dealerID: UUID) throws -> Data {
         struct Canonical: Encodable {
             var dealerID: UUID
             var lines: [LineInput]
             var note: String
+            var couponCodes: [String]?
         }
-        let data = try json(Canonical(dealerID: dealerID, lines: request.lines, note: request.note ?? ""))
+        let coupons = request.couponCodes.flatMap { $0.isEmpty ? nil : $0 }
+        let data = try json(Canonical(dealerID: dealerID, lines: request.lines, note: request.note ?? "", couponCodes: coupons))
         return Data(SHA256.hash(data: Data(data.utf8)))
     }
 

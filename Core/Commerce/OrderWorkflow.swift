@@ -7,13 +7,19 @@ import Foundation
 public struct OrderWorkflow: Sendable {
     public let actorID: UUID
     public let roles: Set<Role>
+    /// When given, cancelling or rejecting an order also runs the plugins' placement-hook releases
+    /// (budgets, coupon uses) in the same transaction.
+    public let pipeline: PricingPipeline?
 
-    public init(actorID: UUID, roles: Set<Role>) {
+    public init(actorID: UUID, roles: Set<Role>, pipeline: PricingPipeline? = nil) {
         self.actorID = actorID
         self.roles = roles
+        self.pipeline = pipeline
     }
 
-    public init(_ principal: Principal) { self.init(actorID: principal.id, roles: principal.roles) }
+    public init(_ principal: Principal, pipeline: PricingPipeline? = nil) {
+        self.init(actorID: principal.id, roles: principal.roles, pipeline: pipeline)
+    }
 
     // MARK: Decisions
 
@@ -29,6 +35,7 @@ public struct OrderWorkflow: Sendable {
         let order = try await OrderStore.header(id, for: viewer, lock: true, in: tx)
         try order.status.check(to: .rejected)
         try await InventoryStore.release(orderID: id, actorID: actorID, in: tx)
+        try await pipeline?.released(orderID: id, in: tx)
         try await move(order, to: .rejected, note: note, in: tx)
     }
 
@@ -40,6 +47,7 @@ public struct OrderWorkflow: Sendable {
         }
         try order.status.check(to: .cancelled)
         try await InventoryStore.release(orderID: id, actorID: actorID, in: tx)
+        try await pipeline?.released(orderID: id, in: tx)
         try await move(order, to: .cancelled, note: note, in: tx)
     }
 
@@ -67,6 +75,7 @@ public struct OrderWorkflow: Sendable {
             """)
         if !approve {
             try await InventoryStore.release(orderID: id, actorID: actorID, in: tx)
+            try await pipeline?.released(orderID: id, in: tx)
             try await move(order, to: .rejected, note: note.isEmpty ? "rejected at approval step \(step)" : note, in: tx)
             return
         }
@@ -135,7 +144,8 @@ public struct OrderWorkflow: Sendable {
     }
 
     /// Goods come back after delivery: restocked into a warehouse or written off. The credit
-    /// (at the unit price the dealer paid) is announced as a `credit_note.issued` event.
+    /// (the line's net total shared over its units, see `credit`) is announced as a
+    /// `credit_note.issued` event.
     public func returnGoods(
         _ id: UUID, lines: [LineQuantity], disposition: String, warehouseID: UUID?, reason: String, viewer: Viewer, in tx: TenantTransaction
     ) async throws -> (returnID: UUID, creditMinor: Int64) {
@@ -161,7 +171,7 @@ public struct OrderWorkflow: Sendable {
         var credit: Int64 = 0
         for line in lines {
             guard let info = open[line.lineNo] else { continue }
-            credit += info.unitMinor * line.quantity
+            credit += Self.credit(lineTotal: info.lineTotalMinor, quantity: info.quantity, returned: info.returned, returning: line.quantity)
             try await tx.query(
                 """
                 UPDATE order_lines SET returned_qty = returned_qty + \(line.quantity)
@@ -243,7 +253,9 @@ public struct OrderWorkflow: Sendable {
                 } else {
                     try await tx.query(
                         """
-                        UPDATE order_lines SET quantity = \(line.quantity), line_total_minor = unit_minor * \(line.quantity)
+                        UPDATE order_lines SET quantity = \(line.quantity),
+                            line_total_minor = unit_minor * \(line.quantity)
+                                + round((line_total_minor - unit_minor * quantity)::numeric * \(line.quantity) / quantity)::bigint
                         WHERE tenant_id = \(tx.tenantID) AND order_id = \(id) AND line_no = \(line.lineNo)
                         """)
                 }
@@ -294,19 +306,41 @@ public struct OrderWorkflow: Sendable {
             """, as: Date.self) ?? Date()
     }
 
-    struct OpenLine { var skuID: UUID; var quantity: Int64; var unitMinor: Int64; var remaining: Int64; var returnable: Int64 }
+    struct OpenLine {
+        var skuID: UUID; var quantity: Int64; var unitMinor: Int64; var lineTotalMinor: Int64
+        var remaining: Int64; var returnable: Int64; var returned: Int64
+        /// Whole-line amounts (prorated discounts) beyond unit price × quantity.
+        var lineAmountMinor: Int64 { lineTotalMinor - unitMinor * quantity }
+    }
 
     func openQuantities(_ id: UUID, in tx: TenantTransaction) async throws -> [Int: OpenLine] {
         var result: [Int: OpenLine] = [:]
-        for (line, sku, quantity, unit, shipped, returned) in try await tx.all(
+        for (line, sku, quantity, unit, total, shipped, returned) in try await tx.all(
             """
-            SELECT line_no, sku_id, quantity, unit_minor, shipped_qty, returned_qty FROM order_lines
+            SELECT line_no, sku_id, quantity, unit_minor, line_total_minor, shipped_qty, returned_qty FROM order_lines
             WHERE tenant_id = \(tx.tenantID) AND order_id = \(id)
-            """, as: (Int, UUID, Int64, Int64, Int64, Int64).self)
+            """, as: (Int, UUID, Int64, Int64, Int64, Int64, Int64).self)
         {
-            result[line] = OpenLine(skuID: sku, quantity: quantity, unitMinor: unit, remaining: quantity - shipped, returnable: shipped - returned)
+            result[line] = OpenLine(skuID: sku, quantity: quantity, unitMinor: unit, lineTotalMinor: total, remaining: quantity - shipped,
+                                    returnable: shipped - returned, returned: returned)
         }
         return result
+    }
+
+    /// The credit for returning `returning` more units of a line of which `returned` came back
+    /// already: the line's net total (after prorated discounts) shared over its units, half-up on
+    /// the running count, so returning every unit, in any steps, credits exactly the line total.
+    public static func credit(lineTotal: Int64, quantity: Int64, returned: Int64, returning: Int64) -> Int64 {
+        share(lineTotal, returned + returning, of: quantity) - share(lineTotal, returned, of: quantity)
+    }
+
+    /// `total × part / whole` rounded half-up, without overflow (0 ≤ part ≤ whole, total ≥ 0).
+    static func share(_ total: Int64, _ part: Int64, of whole: Int64) -> Int64 {
+        guard whole > 0, part > 0 else { return 0 }
+        if part == whole { return total }
+        let product = total.multipliedFullWidth(by: part)
+        let (quotient, remainder) = whole.dividingFullWidth(product)
+        return remainder * 2 >= whole ? quotient + 1 : quotient
     }
 
     /// A change is checked again when applied, against the order as it is then: the lines still
@@ -325,7 +359,17 @@ public struct OrderWorkflow: Sendable {
         let changed = Dictionary(uniqueKeysWithValues: lines.map { ($0.lineNo, $0.quantity) })
         var newTotal: Int64 = 0
         for (lineNo, line) in open {
-            let (lineTotal, overflow) = line.unitMinor.multipliedReportingOverflow(by: changed[lineNo] ?? line.quantity)
+            let quantity = changed[lineNo] ?? line.quantity
+            var (lineTotal, overflow) = line.unitMinor.multipliedReportingOverflow(by: quantity)
+            if line.lineAmountMinor != 0, !overflow {
+                // The line amount scales with the quantity, as the UPDATE above does it (half away from zero).
+                let magnitude = line.lineAmountMinor.magnitude > UInt64(Int64.max) ? Int64.max : abs(line.lineAmountMinor)
+                let (whole, wholeOverflow) = magnitude.multipliedReportingOverflow(by: quantity / line.quantity)
+                let (sum, sumOverflow) = whole.addingReportingOverflow(Self.share(magnitude, quantity % line.quantity, of: line.quantity))
+                let scaled = line.lineAmountMinor < 0 ? -sum : sum
+                let (newTotal, totalOverflow) = lineTotal.addingReportingOverflow(scaled)
+                (lineTotal, overflow) = (newTotal, wholeOverflow || sumOverflow || totalOverflow)
+            }
             let (sum, sumOverflow) = newTotal.addingReportingOverflow(lineTotal)
             if overflow || sumOverflow { throw Problem.validation(field: "lines", "the total is too large for one order") }
             newTotal = sum

@@ -16,9 +16,12 @@ public struct PricingPipeline: Sendable {
 
     /// A quote for `dealerID` buying these SKUs (quantities > 0), with each line explained.
     /// SKUs must exist; callers validate status and quantities first. Callers that have the SKUs
-    /// at hand pass them, which saves a query.
+    /// at hand pass them, which saves a query. Coupon codes are handed to the stages as entered
+    /// (trimmed, upper-cased, repeats dropped); stages may add free gift lines after the ordered ones.
+    /// `catalog` marks independent catalog entries rather than a cart (see `PriceQuote.catalog`).
     public func quote(
-        dealerID: UUID, lines: [(skuID: UUID, quantity: Int64)], skus known: [SKU]? = nil, in tx: TenantTransaction
+        dealerID: UUID, lines: [(skuID: UUID, quantity: Int64)], skus known: [SKU]? = nil, couponCodes: [String] = [],
+        catalog: Bool = false, in tx: TenantTransaction
     ) async throws -> PriceQuote {
         var loaded = known ?? []
         if known == nil { loaded = try await CatalogStore.skus(lines.map(\.skuID), in: tx) }
@@ -31,13 +34,44 @@ public struct PricingPipeline: Sendable {
         var quote = PriceQuote(buyerID: dealerID, currency: currency, lines: try lines.map { line in
             guard let sku = skus[line.skuID] else { throw Problem.validation(field: "skuID", "no SKU \(line.skuID)") }
             return PriceQuote.Line(skuID: sku.id, quantity: line.quantity, listUnitPriceMinor: sku.listPriceMinor)
-        })
+        }, couponCodes: try Self.normalized(couponCodes), catalog: catalog)
+        let ordered = quote.lines.map { ($0.skuID, $0.quantity) }
         for (stage, pluginID, config) in try await stages(in: tx) {
             try await stage.apply(to: &quote, in: tx, config: config)
-            try Self.verify(quote, after: pluginID)
+            try Self.verify(quote, ordered: ordered, after: pluginID)
         }
         try Self.checkTotals(quote)
         return quote
+    }
+
+    /// Coupon codes as stages see them: trimmed, upper-cased, each once, at most 10 of 1-64 characters.
+    public static func normalized(_ codes: [String]) throws -> [String] {
+        var result: [String] = []
+        for (index, code) in codes.enumerated() {
+            let clean = code.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+            guard (1...64).contains(clean.count) else { throw Problem.validation(field: "couponCodes[\(index)]", "1-64 characters") }
+            if !result.contains(clean) { result.append(clean) }
+        }
+        if result.count > 10 { throw Problem.validation(field: "couponCodes", "at most 10 coupon codes") }
+        return result
+    }
+
+    /// Runs every enabled plugin's placement hooks in the order's transaction (a throw refuses it).
+    public func placing(_ order: PlacingOrder, in tx: TenantTransaction) async throws {
+        for enablement in try await plugins.all(in: tx) where enablement.enabled {
+            for hook in registry.plugin(enablement.pluginID)?.placementHooks ?? [] {
+                try await hook.placing(order, in: tx, config: enablement.config)
+            }
+        }
+    }
+
+    /// Runs every enabled plugin's release for a cancelled or rejected order, in its transaction.
+    public func released(orderID: UUID, in tx: TenantTransaction) async throws {
+        for enablement in try await plugins.all(in: tx) where enablement.enabled {
+            for hook in registry.plugin(enablement.pluginID)?.placementHooks ?? [] {
+                try await hook.released(orderID: orderID, in: tx, config: enablement.config)
+            }
+        }
     }
 
     /// The refusals of every enabled plugin's order checks (empty: the order may be placed).
@@ -78,7 +112,7 @@ public struct PricingPipeline: Sendable {
     static func checkTotals(_ quote: PriceQuote) throws {
         var total: Int64 = 0, listTotal: Int64 = 0
         for line in quote.lines {
-            let (lineTotal, lineOverflow) = line.unitPriceMinor.multipliedReportingOverflow(by: line.quantity)
+            let (lineTotal, lineOverflow) = line.checkedTotal
             let (listLine, listOverflow) = line.listUnitPriceMinor.multipliedReportingOverflow(by: line.quantity)
             let (newTotal, totalOverflow) = total.addingReportingOverflow(lineTotal)
             let (newListTotal, listTotalOverflow) = listTotal.addingReportingOverflow(listLine)
@@ -89,13 +123,28 @@ public struct PricingPipeline: Sendable {
         }
     }
 
-    /// A stage must leave every line explained (list price plus adjustments equals the unit
-    /// price) and never below zero; a plugin that breaks this is a bug, refused loudly rather
-    /// than charged silently.
-    static func verify(_ quote: PriceQuote, after pluginID: String) throws {
-        for line in quote.lines {
-            let explained = line.listUnitPriceMinor + line.adjustments.reduce(0) { $0 + $1.amountMinor }
-            guard explained == line.unitPriceMinor, line.unitPriceMinor >= 0 else {
+    /// A stage must leave every line explained (list price plus the unit adjustments equals the
+    /// unit price), neither the unit price nor the line total (with its line amounts) below zero,
+    /// and the ordered lines as ordered (same SKUs and quantities, in order; only gift lines may
+    /// be added after them). A plugin that breaks this is a bug, refused loudly rather than
+    /// charged silently.
+    static func verify(_ quote: PriceQuote, ordered: [(UUID, Int64)], after pluginID: String) throws {
+        guard quote.lines.count >= ordered.count else { throw PricingError(pluginID: pluginID, skuID: ordered.last?.0 ?? UUID()) }
+        for (index, line) in quote.lines.enumerated() {
+            if index < ordered.count {
+                guard ordered[index] == (line.skuID, line.quantity), line.gift != true else {
+                    throw PricingError(pluginID: pluginID, skuID: line.skuID)
+                }
+            } else if line.gift != true || line.quantity <= 0 {
+                throw PricingError(pluginID: pluginID, skuID: line.skuID)
+            }
+            var explained = line.listUnitPriceMinor, overflow = false
+            for adjustment in line.adjustments {
+                let (sum, over) = explained.addingReportingOverflow(adjustment.amountMinor)
+                (explained, overflow) = (sum, overflow || over)
+            }
+            let (total, totalOverflow) = line.checkedTotal
+            guard !overflow, !totalOverflow, explained == line.unitPriceMinor, line.unitPriceMinor >= 0, total >= 0 else {
                 throw PricingError(pluginID: pluginID, skuID: line.skuID)
             }
         }
@@ -110,7 +159,19 @@ public struct PricingError: Error, CustomStringConvertible {
 }
 
 extension PriceQuote.Line {
-    public var totalMinor: Int64 { unitPriceMinor * quantity }
+    /// The sum of the line amounts of its adjustments (whole-line changes, e.g. prorated discounts).
+    public var lineAmountMinor: Int64 { adjustments.reduce(0) { $0 + ($1.lineAmountMinor ?? 0) } }
+    /// Unit price × quantity plus the line amounts: what the buyer pays for the line.
+    public var totalMinor: Int64 { unitPriceMinor * quantity + lineAmountMinor }
+    /// The total and whether computing it overflowed.
+    var checkedTotal: (Int64, Bool) {
+        var (total, overflow) = unitPriceMinor.multipliedReportingOverflow(by: quantity)
+        for adjustment in adjustments {
+            let (sum, over) = total.addingReportingOverflow(adjustment.lineAmountMinor ?? 0)
+            (total, overflow) = (sum, overflow || over)
+        }
+        return (total, overflow)
+    }
     public var listTotalMinor: Int64 { listUnitPriceMinor * quantity }
 }
 

@@ -18,6 +18,37 @@ public protocol DomainEventHandler: Sendable {
     func handle(_ event: DomainEvent, in tx: TenantTransaction, config: [String: ConfigValue]) async throws
 }
 
+/// Work a plugin must do inside the order's own transaction, after stock is reserved and before
+/// the commit: consuming a budget, a usage cap or a coupon with conditional updates. Throwing (a
+/// `Problem`, e.g. 409) refuses the order and nothing of it is written. `released` runs in the
+/// transaction that cancels or rejects the order and gives back what `placing` took; it must be
+/// idempotent (a plugin may also release from the order's event, as a safety net).
+public protocol OrderPlacementHook: Sendable {
+    func placing(_ order: PlacingOrder, in tx: TenantTransaction, config: [String: ConfigValue]) async throws
+    func released(orderID: UUID, in tx: TenantTransaction, config: [String: ConfigValue]) async throws
+}
+
+extension OrderPlacementHook {
+    public func released(orderID: UUID, in tx: TenantTransaction, config: [String: ConfigValue]) async throws {}
+}
+
+/// An order being placed, as placement hooks see it: its lines are the quote's lines in order
+/// (line numbers are 1-based positions in `quote.lines`).
+public struct PlacingOrder: Sendable {
+    public var orderID: UUID
+    public var number: String
+    public var dealerID: UUID
+    public var regionPath: [UUID]
+    public var quote: PriceQuote
+    public init(orderID: UUID, number: String, dealerID: UUID, regionPath: [UUID], quote: PriceQuote) {
+        self.orderID = orderID
+        self.number = number
+        self.dealerID = dealerID
+        self.regionPath = regionPath
+        self.quote = quote
+    }
+}
+
 /// A veto before an order is accepted (e.g. a credit limit). Returning refusals stops the order.
 public protocol OrderCheck: Sendable {
     func check(_ draft: OrderDraft, in tx: TenantTransaction, config: [String: ConfigValue]) async throws -> [OrderRefusal]
@@ -37,11 +68,38 @@ public struct PriceQuote: Sendable, Codable, Equatable {
         public var reason: LocalizedText
         /// Change of the line's unit price, in minor units (negative for a discount).
         public var amountMinor: Int64
-        public init(pluginID: String, rule: String, reason: LocalizedText, amountMinor: Int64) {
+        /// Change of the whole line's total, in minor units, for amounts that do not divide per
+        /// unit (an order discount prorated to the fen, a capped number of discounted units).
+        /// The line total is unit price × quantity plus these; nil is none.
+        public var lineAmountMinor: Int64?
+        public init(pluginID: String, rule: String, reason: LocalizedText, amountMinor: Int64, lineAmountMinor: Int64? = nil) {
             self.pluginID = pluginID
             self.rule = rule
             self.reason = reason
             self.amountMinor = amountMinor
+            self.lineAmountMinor = lineAmountMinor
+        }
+    }
+
+    /// What a stage tells the buyer about the quote as a whole: a rule that applied, one that
+    /// almost applies (and what is missing), or one that does not (and why).
+    public struct Note: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable { case applied, almost, notApplied = "not_applied" }
+        public var pluginID: String
+        public var rule: String
+        public var kind: Kind
+        public var reason: LocalizedText
+        /// For an applied rule: the discount it gave in total (minor units, positive) and the
+        /// units it covered, so that placement hooks can consume budgets and caps exactly.
+        public var amountMinor: Int64?
+        public var units: Int64?
+        public init(pluginID: String, rule: String, kind: Kind, reason: LocalizedText, amountMinor: Int64? = nil, units: Int64? = nil) {
+            self.pluginID = pluginID
+            self.rule = rule
+            self.kind = kind
+            self.reason = reason
+            self.amountMinor = amountMinor
+            self.units = units
         }
     }
 
@@ -51,6 +109,9 @@ public struct PriceQuote: Sendable, Codable, Equatable {
         public var listUnitPriceMinor: Int64
         public var unitPriceMinor: Int64
         public var adjustments: [Adjustment]
+        /// A line a stage added as a free gift (not ordered by the buyer); nil for ordered lines.
+        /// Its stock is reserved like any other line's.
+        public var gift: Bool?
         public init(skuID: UUID, quantity: Int64, listUnitPriceMinor: Int64) {
             self.skuID = skuID
             self.quantity = quantity
@@ -58,15 +119,63 @@ public struct PriceQuote: Sendable, Codable, Equatable {
             self.unitPriceMinor = listUnitPriceMinor
             self.adjustments = []
         }
+
+        // The JSON also carries the line's `totalMinor` (unit price × quantity plus line amounts),
+        // so that readers need not recompute it.
+        enum CodingKeys: String, CodingKey { case skuID, quantity, listUnitPriceMinor, unitPriceMinor, adjustments, gift, totalMinor }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            skuID = try c.decode(UUID.self, forKey: .skuID)
+            quantity = try c.decode(Int64.self, forKey: .quantity)
+            listUnitPriceMinor = try c.decode(Int64.self, forKey: .listUnitPriceMinor)
+            unitPriceMinor = try c.decode(Int64.self, forKey: .unitPriceMinor)
+            adjustments = try c.decodeIfPresent([Adjustment].self, forKey: .adjustments) ?? []
+            gift = try c.decodeIfPresent(Bool.self, forKey: .gift)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(skuID, forKey: .skuID)
+            try c.encode(quantity, forKey: .quantity)
+            try c.encode(listUnitPriceMinor, forKey: .listUnitPriceMinor)
+            try c.encode(unitPriceMinor, forKey: .unitPriceMinor)
+            try c.encode(adjustments, forKey: .adjustments)
+            try c.encodeIfPresent(gift, forKey: .gift)
+            try c.encode(totalMinor, forKey: .totalMinor)
+        }
     }
 
     public var buyerID: UUID?
     public var currency: String
     public var lines: [Line]
-    public init(buyerID: UUID?, currency: String = "CNY", lines: [Line]) {
+    /// Coupon codes the buyer entered (input to the stages; upper-cased, without blanks).
+    public var couponCodes: [String]
+    /// Notes of the stages on the quote as a whole, in stage order.
+    public var notes: [Note]
+    /// True when the lines are independent catalog entries (each SKU at its minimum quantity), not
+    /// a cart: stages then price each line on its own and skip rules about the cart as a whole
+    /// (order thresholds, bundles, gifts). Input only; not part of the quote's JSON.
+    public var catalog: Bool
+    public init(buyerID: UUID?, currency: String = "CNY", lines: [Line], couponCodes: [String] = [], catalog: Bool = false) {
         self.buyerID = buyerID
         self.currency = currency
         self.lines = lines
+        self.couponCodes = couponCodes
+        self.notes = []
+        self.catalog = catalog
+    }
+
+    enum CodingKeys: String, CodingKey { case buyerID, currency, lines, couponCodes, notes }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        buyerID = try container.decodeIfPresent(UUID.self, forKey: .buyerID)
+        currency = try container.decode(String.self, forKey: .currency)
+        lines = try container.decode([Line].self, forKey: .lines)
+        couponCodes = try container.decodeIfPresent([String].self, forKey: .couponCodes) ?? []
+        notes = try container.decodeIfPresent([Note].self, forKey: .notes) ?? []
+        catalog = false
     }
 }
 

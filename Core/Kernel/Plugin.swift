@@ -19,6 +19,7 @@ public protocol Plugin: Sendable {
     var catalogVisibility: [any CatalogVisibility] { get }
     /// Its pages in the web portal, with their navigation entries.
     var pages: [PluginPage] { get }
+    var placementHooks: [any OrderPlacementHook] { get }
 }
 
 extension Plugin {
@@ -32,6 +33,7 @@ extension Plugin {
     public var orderChecks: [any OrderCheck] { [] }
     public var catalogVisibility: [any CatalogVisibility] { [] }
     public var pages: [PluginPage] { [] }
+    public var placementHooks: [any OrderPlacementHook] { [] }
     /// The URL prefix of its routes.
     public var routePrefix: String { "/api/v1/plugins/\(id)" }
 }

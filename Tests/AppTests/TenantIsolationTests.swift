@@ -99,6 +99,8 @@ struct TenantIsolationTests {
         "tiered_pricing_tiers", "tiered_pricing_price_lists", "tiered_pricing_list_prices", "tiered_pricing_contracts",
         "tiered_pricing_floors", "tiered_pricing_sku_regions", "tiered_pricing_versions", "tiered_pricing_tier_discounts",
         "tiered_pricing_dealer_moves",
+        // The promotions plugin's tables, likewise checked by PromotionsIsolationTests (Tests/AppTests/Promotions).
+        "promotions_promotions", "promotions_versions", "promotions_coupons", "promotions_redemptions", "promotions_rules_versions",
     ]
 
     /// Fills the commerce tables of one tenant through the API: the shop fixture, an order placed,

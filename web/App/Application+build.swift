@@ -5,10 +5,11 @@ import Logging
 import Metrics
 import Prometheus
 import Synchronization
+import Promotions
 import TieredPricing
 
 /// The plugins compiled into this server. Feature plugins are added here as they land.
-public let installedPlugins: [any Plugin] = [TieredPricingPlugin()]
+public let installedPlugins: [any Plugin] = [TieredPricingPlugin(), PromotionsPlugin()]
 
 /// The Prometheus registry behind swift-metrics; bootstrapped once per process.
 let metricsRegistry: PrometheusCollectorRegistry = {

@@ -9,12 +9,13 @@ import NIOCore
 import PostgresNIO
 import Tenants
 import Testing
+import Promotions
 import TieredPricing
 
 /// Builds the platform against the test database (`ops/test` sets `B2B_DB_NAME` to it) with the
 /// test plugins installed and cheap bcrypt, and runs a test against the in-process router.
 enum TestPlatform {
-    static let plugins: [any Plugin] = [SampleNotesPlugin(), SampleBadgesPlugin(), TestDiscountPlugin(), TieredPricingPlugin()]
+    static let plugins: [any Plugin] = [SampleNotesPlugin(), SampleBadgesPlugin(), TestDiscountPlugin(), TieredPricingPlugin(), PromotionsPlugin()]
     static let password = "Correct-horse-42"
 
     static func configuration(redisPort: Int? = nil) -> AppConfiguration {

@@ -177,6 +177,10 @@ struct WebShopRoutes {
         page["total"] = WebFormat.money(body.totalMinor, currency: body.currency)
         page["listTotal"] = body.listTotalMinor != body.totalMinor ? WebFormat.money(body.listTotalMinor, currency: body.currency) : ""
         page["blocked"] = body.lines.contains { $0.problem != nil }
+        // What the pricing stages say about the cart as a whole (promotions applied, almost, not).
+        page["notes"] = body.notes.map { ["text": page.locale == .zh ? $0.reason.zh : $0.reason.en, "kind": $0.kind.rawValue] }
+        page["hasNotes"] = !body.notes.isEmpty
+        page["couponCodes"] = body.couponCodes.joined(separator: ",")
         // One key per rendering of the cart: a double-clicked or re-sent checkout places one order.
         page["idempotencyKey"] = UUID().uuidString
         if let error = scope.query("error") { page["failure"] = String(error.prefix(500)) }
@@ -216,7 +220,9 @@ struct WebShopRoutes {
         let note = String((form["note"] ?? "").prefix(1000))
         do {
             let (order, replayed) = try await platform.placement.place(
-                .init(dealerID: dealer.id, lines: items.map { .init(skuID: $0.skuID, quantity: $0.quantity) }, note: note),
+                .init(dealerID: dealer.id, lines: items.map { .init(skuID: $0.skuID, quantity: $0.quantity) }, note: note,
+                      couponCodes: (form["couponCodes"] ?? "").split(separator: ",").map(String.init)
+                          .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
                 idempotencyKey: key, principal: scope.principal, viewer: viewer, in: scope.tx)
             if !replayed { try await CartStore.clear(userID: scope.principal.id, dealerID: dealer.id, in: scope.tx) }
             scope.audit(objectType: "order", objectID: order.id.uuidString, details: ["number": order.number])

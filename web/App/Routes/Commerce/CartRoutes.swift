@@ -23,24 +23,34 @@ struct CartRoutes {
         var lines: [CartLine]
         var totalMinor: Int64
         var listTotalMinor: Int64
+        /// The coupon codes the cart was priced with, as the stages saw them.
+        var couponCodes: [String]
+        /// What the stages say about the cart as a whole: rules applied, almost applying, not applying.
+        var notes: [PriceQuote.Note]
     }
 
     struct SetQuantity: Decodable { var quantity: Int64 }
-    struct Checkout: Decodable { var note: String? }
+    struct Checkout: Decodable { var note: String?; var couponCodes: [String]? }
 
     static let dealerQuery = Endpoint.QueryParameter("dealerID", .uuid, "The dealer the cart is for (staff ordering on a dealer's behalf)")
+    static let couponQuery = Endpoint.QueryParameter("couponCodes", .string(maxLength: 700), "Coupon codes to price the cart with, comma-separated")
+
+    /// The `couponCodes` query parameter, split on commas.
+    static func couponCodes(_ scope: RequestScope) -> [String] {
+        (scope.query("couponCodes") ?? "").split(separator: ",").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
 
     func register(_ table: RouteTable) {
         table.add(Endpoint(
             .get, "/api/v1/cart", operationID: "cart.get", summary: "The cart, priced for the dealer with every adjustment explained",
-            tag: "orders", access: .permission(.ordersPlace), query: [Self.dealerQuery], response: .ref("Cart"))
+            tag: "orders", access: .permission(.ordersPlace), query: [Self.dealerQuery, Self.couponQuery], response: .ref("Cart"))
         ) { _, scope in
             let (viewer, dealer) = try await Self.cartDealer(scope)
             return try .json(try await cart(dealer, viewer: viewer, scope: scope))
         }
         table.add(Endpoint(
             .put, "/api/v1/cart/items/{skuID}", operationID: "cart.setItem", summary: "Set a SKU's quantity in the cart (0 removes it)",
-            tag: "orders", access: .permission(.ordersPlace), query: [Self.dealerQuery],
+            tag: "orders", access: .permission(.ordersPlace), query: [Self.dealerQuery, Self.couponQuery],
             requestBody: .object(["quantity": CommerceSchemas.quantity], required: ["quantity"]), response: .ref("Cart"))
         ) { _, scope in
             let skuID = try scope.uuid("skuID", what: "SKU")
@@ -99,7 +109,8 @@ struct CartRoutes {
             .post, "/api/v1/cart/checkout", operationID: "cart.checkout",
             summary: "Place the order from the cart (send an Idempotency-Key header to make retries safe)", tag: "orders",
             access: .permission(.ordersPlace), query: [Self.dealerQuery],
-            requestBody: .object(["note": .string(maxLength: 1000)]), response: .ref("Order"), successStatus: .created)
+            requestBody: .object(["note": .string(maxLength: 1000), "couponCodes": CommerceSchemas.couponCodes]), response: .ref("Order"),
+            successStatus: .created)
         ) { _, scope in
             let (viewer, dealer) = try await Self.cartDealer(scope)
             let body = try await scope.decode(Checkout.self)
@@ -110,7 +121,8 @@ struct CartRoutes {
             let items = try await CartStore.items(userID: scope.principal.id, dealerID: dealer.id, in: scope.tx)
             if items.isEmpty { throw Problem.conflict("cart_empty", "The cart is empty.") }
             let request = OrderPlacement.Request(
-                dealerID: dealer.id, lines: items.map { .init(skuID: $0.skuID, quantity: $0.quantity) }, note: body.note)
+                dealerID: dealer.id, lines: items.map { .init(skuID: $0.skuID, quantity: $0.quantity) }, note: body.note,
+                couponCodes: body.couponCodes)
             let (order, replayed) = try await platform.placement.place(
                 request, idempotencyKey: key, principal: scope.principal, viewer: viewer, in: scope.tx)
             if !replayed { try await CartStore.clear(userID: scope.principal.id, dealerID: dealer.id, in: scope.tx) }
@@ -121,22 +133,26 @@ struct CartRoutes {
 
     func cart(_ dealer: Dealer, viewer: Viewer, scope: RequestScope) async throws -> CartBody {
         let items = try await CartStore.items(userID: scope.principal.id, dealerID: dealer.id, in: scope.tx)
-        let loaded = try await CatalogStore.skus(items.map(\.skuID), in: scope.tx)
-        let quote = try await platform.pricing.quote(dealerID: dealer.id, lines: items, skus: loaded, in: scope.tx)
-        let skus = Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, $0) })
-        let available = try await InventoryStore.available(skuIDs: items.map(\.skuID), in: scope.tx)
+        var loaded = try await CatalogStore.skus(items.map(\.skuID), in: scope.tx)
+        let quote = try await platform.pricing.quote(dealerID: dealer.id, lines: items, skus: loaded, couponCodes: Self.couponCodes(scope),
+                                                     in: scope.tx)
+        let gifts = Set(quote.lines.dropFirst(items.count).map(\.skuID)).subtracting(loaded.map(\.id))
+        if !gifts.isEmpty { loaded += try await CatalogStore.skus(Array(gifts), in: scope.tx) }
+        let skus = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let available = try await InventoryStore.available(skuIDs: Array(skus.keys), in: scope.tx)
         let settings = try await platform.commerceSettings.current(in: scope.tx)
         let lines = quote.lines.compactMap { line -> CartLine? in
             guard let sku = skus[line.skuID] else { return nil }
             let stock = available[sku.id] ?? 0
-            let problem = sku.status != .active ? "no longer for sale"
+            // A gift line is not ordered: its quantity rules do not apply (the stage checked its stock).
+            let problem = line.gift == true ? nil : sku.status != .active ? "no longer for sale"
                 : sku.quantityProblem(line.quantity) ?? (stock < line.quantity ? "only \(max(0, stock)) \(sku.unit) in stock" : nil)
             return CartLine(sku: sku, quantity: line.quantity, price: line, problem: problem,
                             stock: StockView.of(available: stock, threshold: sku.lowStockThreshold, for: viewer, principal: scope.principal,
                                                 settings: settings))
         }
         return CartBody(dealerID: dealer.id, currency: quote.currency, lines: lines, totalMinor: quote.totalMinor,
-                        listTotalMinor: quote.listTotalMinor)
+                        listTotalMinor: quote.listTotalMinor, couponCodes: quote.couponCodes, notes: quote.notes)
     }
 
     /// The dealer whose cart this is: a dealer's own, or the `dealerID` a sales rep names.

@@ -43,12 +43,16 @@ struct QuoteBody: Encodable, Sendable {
     var lines: [PriceQuote.Line]
     var totalMinor: Int64
     var listTotalMinor: Int64
+    var couponCodes: [String]
+    var notes: [PriceQuote.Note]
     init(_ quote: PriceQuote) {
         buyerID = quote.buyerID
         currency = quote.currency
         lines = quote.lines
         totalMinor = quote.totalMinor
         listTotalMinor = quote.listTotalMinor
+        couponCodes = quote.couponCodes
+        notes = quote.notes
     }
 }
 
@@ -64,7 +68,7 @@ struct CatalogPresenter {
         var prices: [UUID: PriceQuote.Line] = [:]
         if let dealerID, !skus.isEmpty {
             let quote = try await platform.pricing.quote(dealerID: dealerID, lines: skus.map { ($0.id, Int64($0.minOrderQty)) }, skus: skus,
-                                                         in: tx)
+                                                         catalog: true, in: tx)
             for line in quote.lines { prices[line.skuID] = line }
         }
         let settings = try await platform.commerceSettings.current(in: tx)

@@ -172,6 +172,7 @@ struct CatalogRoutes {
                 "dealerID": .uuid,
                 "lines": .array(.object(["skuID": .uuid, "skuCode": .string(maxLength: 64), "quantity": CommerceSchemas.quantity],
                                         required: ["quantity"]), maxItems: 500),
+                "couponCodes": CommerceSchemas.couponCodes,
             ], required: ["lines"]),
             response: .ref("Quote"))
         ) { _, scope in
@@ -180,7 +181,8 @@ struct CatalogRoutes {
             if viewer.dealerFilter == nil { try scope.require(.dealersRead) }
             let dealer = try await OrderPlacement.dealer(body.dealerID, viewer: viewer, in: scope.tx).id
             let lines = try await OrderPlacement.validate(body.lines, in: scope.tx)
-            let quote = try await platform.pricing.quote(dealerID: dealer, lines: lines.map { ($0.sku.id, $0.quantity) }, in: scope.tx)
+            let quote = try await platform.pricing.quote(dealerID: dealer, lines: lines.map { ($0.sku.id, $0.quantity) }, skus: lines.map(\.sku),
+                                                         couponCodes: body.couponCodes ?? [], in: scope.tx)
             return try .json(QuoteBody(quote))
         }
     }

@@ -6,6 +6,7 @@ enum CommerceSchemas {
     static let orderStatuses = OrderStatus.allCases.map(\.rawValue)
     static let money = JSONSchema.integer()
     static let quantity = JSONSchema.integer(minimum: 0, maximum: 1_000_000_000)
+    static let couponCodes = JSONSchema.array(.string(minLength: 1, maxLength: 64), maxItems: 10)
     static let lineQuantities = JSONSchema.array(
         .object(["lineNo": .integer(minimum: 1), "quantity": quantity], required: ["lineNo", "quantity"]), maxItems: 500)
 
@@ -36,15 +37,19 @@ enum CommerceSchemas {
             "id": .uuid, "actorID": .nullable(.uuid), "at": .dateTime, "changes": .freeForm,
         ], required: ["id", "at", "changes"]),
         "Adjustment": .object([
-            "pluginID": .text, "rule": .text, "reason": .ref("LocalizedText"), "amountMinor": money,
+            "pluginID": .text, "rule": .text, "reason": .ref("LocalizedText"), "amountMinor": money, "lineAmountMinor": money,
         ], required: ["pluginID", "rule", "reason", "amountMinor"]),
         "QuoteLine": .object([
             "skuID": .uuid, "quantity": .integer(), "listUnitPriceMinor": money, "unitPriceMinor": money,
-            "adjustments": .array(.ref("Adjustment")),
+            "adjustments": .array(.ref("Adjustment")), "gift": .boolean, "totalMinor": money,
         ], required: ["skuID", "quantity", "listUnitPriceMinor", "unitPriceMinor", "adjustments"]),
+        "QuoteNote": .object([
+            "pluginID": .text, "rule": .text, "kind": .string(enumValues: ["applied", "almost", "not_applied"]),
+            "reason": .ref("LocalizedText"), "amountMinor": money, "units": .integer(),
+        ], required: ["pluginID", "rule", "kind", "reason"]),
         "Quote": .object([
             "buyerID": .nullable(.uuid), "currency": .text, "lines": .array(.ref("QuoteLine")), "totalMinor": money,
-            "listTotalMinor": money,
+            "listTotalMinor": money, "couponCodes": .array(.text), "notes": .array(.ref("QuoteNote")),
         ], required: ["currency", "lines", "totalMinor", "listTotalMinor"]),
         "Warehouse": .object(["id": .uuid, "code": .text, "name": .text], required: ["id", "code", "name"]),
         "StockLevel": .object([
@@ -74,6 +79,7 @@ enum CommerceSchemas {
         ], required: ["dealerStockVisibility", "supplierStockVisible", "confirmWithinMinutes", "currency", "approvalRules"]),
         "Cart": .object([
             "dealerID": .uuid, "currency": .text, "lines": .array(.ref("CartLine")), "totalMinor": money, "listTotalMinor": money,
+            "couponCodes": .array(.text), "notes": .array(.ref("QuoteNote")),
         ], required: ["dealerID", "lines", "totalMinor"]),
         "CartLine": .object([
             "sku": .ref("SKU"), "quantity": .integer(), "price": .ref("QuoteLine"), "problem": .nullable(.text),

@@ -24,7 +24,7 @@ struct OrderRoutes {
             summary: "Place an order: validated, priced through the pipeline, stock reserved, all or nothing (Idempotency-Key header makes retries safe)",
             tag: "orders", access: .permission(.ordersPlace),
             requestBody: .object([
-                "dealerID": .uuid, "note": .string(maxLength: 1000),
+                "dealerID": .uuid, "note": .string(maxLength: 1000), "couponCodes": CommerceSchemas.couponCodes,
                 "lines": .array(.object(["skuID": .uuid, "skuCode": .string(maxLength: 64), "quantity": CommerceSchemas.quantity],
                                         required: ["quantity"]), maxItems: 500),
             ], required: ["lines"]),
@@ -139,7 +139,7 @@ struct OrderRoutes {
             let id = try await Self.visibleOrder(scope, viewer)
             let changeID = try scope.uuid("changeRequestID", what: "Change request")
             let body = try await scope.decode(ChangeDecision.self)
-            try await OrderWorkflow(scope.principal).decideChange(id, changeID: changeID, apply: body.apply, viewer: viewer, in: scope.tx)
+            try await OrderWorkflow(scope.principal, pipeline: platform.pricing).decideChange(id, changeID: changeID, apply: body.apply, viewer: viewer, in: scope.tx)
             scope.audit(objectType: "order", objectID: id.uuidString, details: ["changeRequest": changeID.uuidString, "apply": String(body.apply)])
             return try .json(try await OrderStore.order(id, for: viewer, in: scope.tx))
         }
@@ -170,7 +170,7 @@ struct OrderRoutes {
         ) { _, scope in
             let viewer = try await Viewer.of(scope.principal, in: scope.tx)
             let id = try await Self.visibleOrder(scope, viewer)
-            try await body(OrderWorkflow(scope.principal), id, viewer, scope)
+            try await body(OrderWorkflow(scope.principal, pipeline: platform.pricing), id, viewer, scope)
             scope.audit(objectType: "order", objectID: id.uuidString, details: ["action": name])
             return try .json(try await OrderStore.order(id, for: viewer, in: scope.tx))
         }
