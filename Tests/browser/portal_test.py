@@ -9,6 +9,7 @@ import sys
 import time
 import unittest
 import urllib.parse
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -375,6 +376,57 @@ class PortalTests(unittest.TestCase):
             supplier.shot("supplier")
         finally:
             supplier.close()
+
+    def test_8_dealer_sees_a_promotion_hint_and_gets_the_discount(self):
+        # The operator enables promotions for the shop; its admin publishes 满1000减100 (API).
+        operator = api("POST", "/api/v1/auth/login", {"tenant": "platform", "email": "operator@platform.example", "password": PASSWORD})
+        tenants = api("GET", "/api/v1/platform/tenants", token=operator["accessToken"])["items"]
+        shop = next(t for t in tenants if t["slug"] == TENANT)
+        api("PUT", f"/api/v1/platform/tenants/{shop['id']}/plugins/promotions", {}, token=operator["accessToken"])
+        admin = api("POST", "/api/v1/auth/login", {"tenant": TENANT, "email": "admin@huaxin-stationery.example", "password": PASSWORD})
+        code = "MJ-" + str(int(time.time() * 1000))
+        promotion = api("POST", "/api/v1/plugins/promotions/promotions", {
+            "code": code, "nameZh": "满千减百", "nameEn": "100 off 1,000", "kind": "spend_threshold",
+            "steps": [{"thresholdMinor": 100000, "offMinor": 10000}], "startsAt": "2020-01-01T00:00"}, token=admin["accessToken"])
+        api("POST", f"/api/v1/plugins/promotions/promotions/{promotion['id']}/publish", {}, token=admin["accessToken"])
+        try:
+            for width in (375, 1280):
+                page = Page(self, width)
+                try:
+                    page.login("dealer@huaxin-stationery.example")
+                    page.empty_cart()
+                    page.open("/catalog?q=GEL")
+                    page.find(".product-link").click()
+                    page.check()
+                    page.submit(".add-to-cart")
+                    page.open("/cart")
+                    hint = page.find("#cart-promotions").text
+                    self.assertIn("再买", hint, "the cart says how much more reaches 满1000减100")
+                    page.shot("cart-promotion-hint")
+                    # Enough to reach the threshold: the discount applies and is explained.
+                    quantity = page.find("#cart-table input[name=quantity][type=number]")
+                    quantity.clear()
+                    quantity.send_keys("480")
+                    page.submit("#cart-table form.qty button")
+                    applied = page.all("#cart-promotions li.note-applied")
+                    self.assertTrue(applied and "满千减百" in applied[0].text, "the applied promotion is named")
+                    self.assertTrue(page.all(".total del"), "the total shows the undiscounted amount struck through")
+                    page.empty_cart()
+                finally:
+                    page.close()
+        finally:
+            api("POST", f"/api/v1/plugins/promotions/promotions/{promotion['id']}/end", {}, token=admin["accessToken"])
+
+
+def api(method, path, body=None, token=None):
+    """A JSON API call for test setup; fails loudly on any error."""
+    request = urllib.request.Request(BASE + path, data=json.dumps(body).encode() if body is not None else None, method=method)
+    request.add_header("Content-Type", "application/json")
+    request.add_header("X-Forwarded-For", "10.55.0.1")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request, timeout=15) as response:
+        return json.loads(response.read() or b"null")
 
 
 if __name__ == "__main__":
