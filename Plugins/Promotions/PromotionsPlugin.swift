@@ -44,6 +44,7 @@ public struct PromotionsPlugin: Plugin {
     }
 
     public func routes(_ routes: PluginRoutes) { PromotionsRoutes.register(routes) }
+    public var pages: [PluginPage] { PromotionsPages.all }
     public var pricingStages: [any PricingStage] { [PromotionStage()] }
     public var placementHooks: [any OrderPlacementHook] { [RedemptionHook()] }
     public var eventHandlers: [any DomainEventHandler] { [ReleaseHandler()] }

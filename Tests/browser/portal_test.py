@@ -312,7 +312,7 @@ class PortalTests(unittest.TestCase):
                 page.login("admin@huaxin-stationery.example")
                 page.open("/back-office/dashboard")
                 charts = page.all(".chart")
-                self.assertEqual(len(charts), 3)
+                self.assertEqual(len(charts), 4)
                 self.assertTrue(page.all(".chart svg[role=img] title"), "charts are drawn and titled")
                 self.assertTrue(page.all(".chart a[download]"), "each chart offers its CSV")
                 page.shot("dashboard")
@@ -364,7 +364,7 @@ class PortalTests(unittest.TestCase):
             group.shot("group")
             group.driver.find_element(By.PARTIAL_LINK_TEXT, "Huaxin Stationery").click()
             group.check()
-            self.assertEqual(len(group.all(".chart")), 3, "the subsidiary's dashboard")
+            self.assertEqual(len(group.all(".chart")), 4, "the subsidiary's dashboard")
         finally:
             group.close()
         supplier = Page(self, 375)
@@ -390,6 +390,21 @@ class PortalTests(unittest.TestCase):
             "steps": [{"thresholdMinor": 100000, "offMinor": 10000}], "startsAt": "2020-01-01T00:00"}, token=admin["accessToken"])
         api("POST", f"/api/v1/plugins/promotions/promotions/{promotion['id']}/publish", {}, token=admin["accessToken"])
         try:
+            # The back office: the promotion is listed, and the simulator prices a cart with it.
+            staff = Page(self)
+            try:
+                staff.login("admin@huaxin-stationery.example")
+                staff.open("/plugins/promotions/promotions")
+                self.assertIn(code, staff.find("table").text)
+                staff.shot("plugin-promotions")
+                staff.open("/plugins/promotions/simulate")
+                staff.find("#field-dealer").send_keys("D-HZ-001")
+                staff.find("#field-lines").send_keys("GEL-05-BK*480")
+                staff.submit(".plugin-form button[type=submit]")
+                self.assertIn("促销后", staff.find(".notice").text, "the simulation's result")
+                staff.shot("plugin-simulator")
+            finally:
+                staff.close()
             for width in (375, 1280):
                 page = Page(self, width)
                 try:

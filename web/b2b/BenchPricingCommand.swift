@@ -17,6 +17,7 @@ struct BenchPricing: AsyncParsableCommand {
     @Option(help: "SKUs per page") var skus = 50
     @Option(help: "Distinct (dealer, page) pairs") var pages = 200
     @Option(help: "Warm rounds over all pairs") var rounds = 10
+    @Flag(help: "Price carts (several units of each SKU, order-level promotions) instead of catalog pages") var cart = false
 
     func validate() throws {
         guard (1...500).contains(skus) else { throw ValidationError("--skus: 1 to 500") }
@@ -25,7 +26,7 @@ struct BenchPricing: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (slug, perPage, pageCount, rounds) = (tenant, skus, pages, rounds)
+        let (slug, perPage, pageCount, rounds, cart) = (tenant, skus, pages, rounds, cart)
         try await withPlatform { platform in
             let tenant = try await platform.tenant(slug: slug)
             let scope = TenantScope.single(tenant.id)
@@ -42,8 +43,11 @@ struct BenchPricing: AsyncParsableCommand {
             var generator = SystemRandomNumberGenerator()
             let pairs = (0..<pageCount).map { _ in
                 let start = Int.random(in: 0...(catalog.count - perPage), using: &generator)
+                // A cart takes several units of each SKU, so thresholds and quantity rules come into play.
                 return (dealer: dealers.randomElement(using: &generator)!,
-                        lines: catalog[start..<(start + perPage)].map { (skuID: $0.0, quantity: Int64($0.1)) })
+                        lines: catalog[start..<(start + perPage)].map {
+                            (skuID: $0.0, quantity: Int64($0.1) * (cart ? Int64.random(in: 1...20, using: &generator) : 1))
+                        })
             }
             let plugins = try await platform.database.withTenant(scope) { try await platform.pluginStore.all(in: $0) }
                 .filter(\.enabled).map(\.pluginID)
@@ -54,7 +58,7 @@ struct BenchPricing: AsyncParsableCommand {
                     let skus = try await CatalogStore.skus(pair.lines.map(\.skuID), in: tx)
                     let clock = ContinuousClock()
                     let start = clock.now
-                    _ = try await platform.pricing.quote(dealerID: pair.dealer, lines: pair.lines, skus: skus, in: tx)
+                    _ = try await platform.pricing.quote(dealerID: pair.dealer, lines: pair.lines, skus: skus, catalog: !cart, in: tx)
                     let elapsed = clock.now - start
                     return Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
                 }
@@ -74,7 +78,8 @@ struct BenchPricing: AsyncParsableCommand {
                 return String(format: "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms (n = %d)", at(0.5), at(0.9), at(0.99), mean, sorted.count)
             }
             print("tenant \(slug): \(dealers.count) dealers, \(catalog.count) SKUs; plugins enabled: \(plugins.joined(separator: ", "))")
-            print("pages of \(perPage) SKUs, \(pageCount) (dealer, page) pairs")
+            print(cart ? "carts of \(perPage) lines, \(pageCount) (dealer, cart) pairs"
+                       : "catalog pages of \(perPage) SKUs, \(pageCount) (dealer, page) pairs")
             print("cold (first quote of each pair): \(summary(cold))")
             print("warm (\(rounds) rounds):          \(summary(warm))")
             print(String(format: "warm quotes per second, one at a time, transactions included: %.0f", Double(warm.count) / seconds))

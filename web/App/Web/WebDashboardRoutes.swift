@@ -2,7 +2,8 @@ import Core
 import Foundation
 import Hummingbird
 
-/// The sales dashboard of the back office: sales by month, by region and the top SKUs, each as a
+/// The sales dashboard of the back office: sales by month, by region, the top SKUs and the
+/// discounts each pricing rule gave (promotion effect, contracts, tiers), each as a
 /// server-drawn SVG chart with the same figures as a table and as a CSV download. Figures are the
 /// orders the reader may see (headquarters all, a regional manager its regions), without
 /// cancelled or rejected orders, in the tenant's orders' currency; months in Asia/Shanghai.
@@ -110,10 +111,26 @@ struct WebDashboardRoutes {
               AND (\(viewer.regionFilter)::uuid[] IS NULL OR o.region_path && \(viewer.regionFilter)::uuid[])
             GROUP BY l.sku_code ORDER BY 2 DESC LIMIT 10
             """, as: (String, Int64).self)
+        // What the pricing plugins gave away, by rule (a promotion's version, a contract, a tier):
+        // unit-price adjustments times the quantity plus whole-line amounts, discounts only.
+        let discounts = try await tx.all(
+            """
+            SELECT (a->>'pluginID') || ' · ' || (a->>'rule'),
+                   sum(-(coalesce((a->>'amountMinor')::bigint, 0) * l.quantity + coalesce((a->>'lineAmountMinor')::bigint, 0)))::bigint
+            FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+            CROSS JOIN LATERAL jsonb_array_elements(l.adjustments) a
+            WHERE l.tenant_id = \(tenant) AND o.status NOT IN ('cancelled', 'rejected')
+              AND o.placed_at >= now() - interval '12 months'
+              AND (\(viewer.dealerFilter)::uuid IS NULL OR o.dealer_id = \(viewer.dealerFilter))
+              AND (\(viewer.regionFilter)::uuid[] IS NULL OR o.region_path && \(viewer.regionFilter)::uuid[])
+            GROUP BY 1 HAVING sum(-(coalesce((a->>'amountMinor')::bigint, 0) * l.quantity + coalesce((a->>'lineAmountMinor')::bigint, 0))) > 0
+            ORDER BY 2 DESC LIMIT 10
+            """, as: (String, Int64).self)
         return [
             Series(id: "sales-by-month", title: t["chart_months"] ?? "", rows: Self.lastTwelveMonths(filling: months), horizontal: false),
             Series(id: "sales-by-region", title: t["chart_regions"] ?? "", rows: regions.map { ($0.0, $0.1) }, horizontal: true),
             Series(id: "top-skus", title: t["chart_skus"] ?? "", rows: skus.map { ($0.0, $0.1) }, horizontal: true),
+            Series(id: "discounts", title: t["chart_discounts"] ?? "", rows: discounts.map { ($0.0, $0.1) }, horizontal: true),
         ]
     }
 }

@@ -24,9 +24,10 @@ struct WebPluginRoutes {
             var values: [String: String] = [:]
             for (name, value) in form.fields where name != WebSession.csrfField { values[name] = value }
             do {
-                _ = try await submit(scope, values)
+                let message = try await submit(scope, values)
                 scope.audit(objectType: "plugin_page", objectID: "\(plugin.id)/\(page.path)", details: [:])
-                return WebPages.redirect("/plugins/\(plugin.id)/\(page.path)?notice=saved")
+                // The page again, with what the form did (a simulation's result, what was created).
+                return try await render(plugin, page, request: request, scope: scope, notice: message)
             } catch let problem as Problem where problem.status == .unprocessableContent || problem.status == .conflict {
                 let errors = Dictionary(problem.errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + "; " + b })
                 let failure = problem.errors.isEmpty ? (problem.detail ?? problem.title) : nil
@@ -47,7 +48,7 @@ struct WebPluginRoutes {
 
     func render(
         _ plugin: any Plugin, _ page: PluginPage, request: Request, scope: RequestScope, values: [String: String] = [:],
-        errors: [String: String] = [:], failure: String? = nil, status: HTTPResponse.Status = .ok
+        errors: [String: String] = [:], failure: String? = nil, notice: LocalizedText? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let content = try await page.load(scope)
         var context = try await WebContext.make(request, title: page.title.zh, scope: scope, platform: platform)
@@ -55,6 +56,7 @@ struct WebPluginRoutes {
         context["title"] = page.title.text(locale)
         context["intro"] = content.intro?.text(locale)
         context["failure"] = failure
+        if let notice { context["notice"] = notice.text(locale) }
         context["tables"] = content.tables.map { table in
             ["caption": table.caption.text(locale), "columns": table.columns.map { ["name": $0.text(locale)] },
              "rows": table.rows.map { ["cells": $0.map { ["value": $0] }] }, "empty": table.rows.isEmpty,
