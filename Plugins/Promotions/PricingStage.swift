@@ -11,10 +11,9 @@ struct PromotionStage: PricingStage {
     func apply(to quote: inout PriceQuote, in tx: TenantTransaction, config: [String: ConfigValue]) async throws {
         guard let dealerID = quote.buyerID, !quote.lines.isEmpty else { return }
         let now = Date()
-        let published = try await RulesCache.published(in: tx).filter { $0.inForce(at: now, currency: quote.currency) }
-        guard !published.isEmpty || !quote.couponCodes.isEmpty,
-            let dealer = try await PromotionContext.dealer(dealerID, in: tx)
-        else { return }
+        guard let (dealer, version) = try await RulesCache.context(dealerID, in: tx) else { return }
+        let published = try await RulesCache.published(version: version, in: tx).filter { $0.inForce(at: now, currency: quote.currency) }
+        guard !published.isEmpty || !quote.couponCodes.isEmpty else { return }
         if quote.catalog {
             try await catalogPrices(&quote, dealer: dealer, promotions: published, config: config, now: now, in: tx)
             return
