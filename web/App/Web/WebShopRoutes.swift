@@ -113,17 +113,11 @@ struct WebShopRoutes {
 
     func product(_ request: Request, _ scope: RequestScope) async throws -> Response {
         let viewer = try await Viewer.of(scope.principal, in: scope.tx)
-        let id = try scope.uuid("productID", what: "Product")
-        guard let found = try await CatalogStore.product(id, in: scope.tx) else { throw Problem.notFound("Product") }
-        if case .dealer = viewer, found.status != .active { throw Problem.notFound("Product") }
+        let entry = try await presenter.product(try scope.uuid("productID", what: "Product"), scope: scope)
         let dealerID = try await presenter.pricingDealer(viewer, scope: scope)
-        let hidden = try await presenter.hiddenSKUs([found], dealerID: dealerID, in: scope.tx)
-        guard let product = CatalogPresenter.showing(found, hiding: hidden) else { throw Problem.notFound("Product") }
-        var entry = try await presenter.entries([product], dealerID: dealerID, viewer: viewer, scope: scope)[0]
-        if case .dealer = viewer { entry.skus.removeAll { $0.sku.status != .active } }
         var page = try await WebContext.make(request, title: "catalog_title", scope: scope, platform: platform)
         var card = Self.productCard(entry, locale: page.locale, t: page.t)
-        card["description"] = product.description
+        card["description"] = entry.product.description
         page["title"] = card["name"]
         page["product"] = card
         page["canOrder"] = scope.principal.has(.ordersPlace) && dealerID != nil

@@ -113,6 +113,20 @@ struct CatalogPresenter {
         return (entries, more ? lastSeen.map { Cursor.encode(key: $0.code, id: $0.id) } : nil)
     }
 
+    /// One product page as the reader sees it: a dealer only an active product, its active SKUs
+    /// that no plugin hides from it (none left: not found), each priced for the dealer.
+    func product(_ id: UUID, scope: RequestScope) async throws -> CatalogEntry {
+        let viewer = try await Viewer.of(scope.principal, in: scope.tx)
+        guard let found = try await CatalogStore.product(id, in: scope.tx) else { throw Problem.notFound("Product") }
+        if case .dealer = viewer, found.status != .active { throw Problem.notFound("Product") }
+        let dealerID = try await pricingDealer(viewer, scope: scope)
+        let hidden = try await hiddenSKUs([found], dealerID: dealerID, in: scope.tx)
+        guard let product = Self.showing(found, hiding: hidden) else { throw Problem.notFound("Product") }
+        var entry = try await entries([product], dealerID: dealerID, viewer: viewer, scope: scope)[0]
+        if case .dealer = viewer { entry.skus.removeAll { $0.sku.status != .active } }
+        return entry
+    }
+
     /// The SKUs of these products that enabled plugins hide from the dealer (none without a dealer).
     func hiddenSKUs(_ products: [Product], dealerID: UUID?, in tx: TenantTransaction) async throws -> Set<UUID> {
         guard let dealerID else { return [] }

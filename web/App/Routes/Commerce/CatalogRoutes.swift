@@ -100,16 +100,7 @@ struct CatalogRoutes {
             tag: "catalog", access: .permission(.catalogRead), query: [.init("dealerID", .uuid, "Show this dealer's prices (staff)")],
             response: .ref("CatalogEntry"))
         ) { _, scope in
-            let viewer = try await Viewer.of(scope.principal, in: scope.tx)
-            let id = try scope.uuid("productID", what: "Product")
-            guard let found = try await CatalogStore.product(id, in: scope.tx) else { throw Problem.notFound("Product") }
-            if case .dealer = viewer, found.status != .active { throw Problem.notFound("Product") }
-            let dealerID = try await presenter.pricingDealer(viewer, scope: scope)
-            let hidden = try await presenter.hiddenSKUs([found], dealerID: dealerID, in: scope.tx)
-            guard let product = CatalogPresenter.showing(found, hiding: hidden) else { throw Problem.notFound("Product") }
-            var entry = try await presenter.entries([product], dealerID: dealerID, viewer: viewer, scope: scope)[0]
-            if case .dealer = viewer { entry.skus.removeAll { $0.sku.status != .active } }
-            return try .json(entry)
+            try .json(try await presenter.product(try scope.uuid("productID", what: "Product"), scope: scope))
         }
         table.add(Endpoint(
             .patch, "/api/v1/products/{productID}", operationID: "products.update", summary: "Change a product (recorded in its history)",
