@@ -40,9 +40,7 @@ public struct Platform: Sendable {
         ownerClient = PostgresClient(configuration: configuration.database.ownerClientConfiguration(), backgroundLogger: logger)
         redis = RedisClient(settings: configuration.redis, logger: logger)
         cache = TenantCache(redis: redis, logger: logger)
-        let (dbHost, dbPort) = (configuration.database.host, configuration.database.port)
-        database = TenantDatabase(client: appClient, cache: cache, logger: logger,
-                                  reachable: { await DatabaseProbe.reachable(host: dbHost, port: dbPort) })
+        database = TenantDatabase(client: appClient, cache: cache, logger: logger)
         migrator = Migrator(owner: ownerClient, appRole: configuration.database.appUser, logger: logger)
         directory = TenantDirectory(database: database)
         registry = try PluginRegistry(plugins)
