@@ -95,15 +95,9 @@ enum PromotionEngine {
             let outcome = compute(promotion, input: input, nets: base)
             if outcome.gives {
                 applicable.append(promotion)
-            } else if let almost = outcome.almost {
-                result.notes.append(note(promotion, .almost, almost))
             } else {
-                result.notes.append(
-                    note(
-                        promotion, .notApplied,
-                        outcome.why
-                            ?? LocalizedText(
-                                zh: "「\(promotion.rules.nameZh)」条件未满足", en: "\(promotion.rules.nameEn): its conditions are not met")))
+                result.notes.append(missed(promotion, outcome, otherwise: LocalizedText(
+                    zh: "「\(promotion.rules.nameZh)」条件未满足", en: "\(promotion.rules.nameEn): its conditions are not met")))
             }
         }
         applicable.sort { ($0.rules.priority, $1.code) > ($1.rules.priority, $0.code) }
@@ -136,17 +130,9 @@ enum PromotionEngine {
         for promotion in chosen {
             var outcome = compute(promotion, input: input, nets: nets)
             guard outcome.gives else {
-                if let almost = outcome.almost {
-                    result.notes.append(note(promotion, .almost, almost))
-                } else {
-                    result.notes.append(
-                        note(
-                            promotion, .notApplied,
-                            outcome.why
-                                ?? LocalizedText(
-                                    zh: "「\(promotion.rules.nameZh)」在其他促销之后不再满足条件",
-                                    en: "\(promotion.rules.nameEn): no longer met after the other promotions")))
-                }
+                result.notes.append(missed(promotion, outcome, otherwise: LocalizedText(
+                    zh: "「\(promotion.rules.nameZh)」在其他促销之后不再满足条件",
+                    en: "\(promotion.rules.nameEn): no longer met after the other promotions")))
                 continue
             }
             // The gift's value comes out of the budget too, but never out of the cap (it is not a price cut).
@@ -207,6 +193,13 @@ enum PromotionEngine {
 
     static func note(_ promotion: ActivePromotion, _ kind: PriceQuote.Note.Kind, zh: String, en: String) -> PriceQuote.Note {
         note(promotion, kind, LocalizedText(zh: zh, en: en))
+    }
+
+    /// The note of a promotion that gave nothing: what it still needs, else why not (`otherwise`
+    /// when its rule says nothing more precise).
+    static func missed(_ promotion: ActivePromotion, _ outcome: Outcome, otherwise: LocalizedText) -> PriceQuote.Note {
+        if let almost = outcome.almost { return note(promotion, .almost, almost) }
+        return note(promotion, .notApplied, outcome.why ?? otherwise)
     }
 
     static func note(_ promotion: ActivePromotion, _ kind: PriceQuote.Note.Kind, _ reason: LocalizedText) -> PriceQuote.Note {

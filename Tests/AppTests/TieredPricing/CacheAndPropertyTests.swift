@@ -51,22 +51,11 @@ struct TieredPricingCacheTests {
         return try await t.client.get(TieredShop.base + "/tiers", token: t.shop.admin).json(Tiers.self).items.first { $0.code == code }?.id
     }
 
-    /// SplitMix64: a small seeded generator, so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test("property: the resolved price is always a candidate price or the floor, never below the floor, and order-independent",
           arguments: [1, 42, 2026, 9_001])
     func resolvedIsACandidate(seed: UInt64) {
-        var random = SeededGenerator(state: seed)
+        var random = SeededRandom(seed: seed)
         let base = Date(timeIntervalSince1970: 1_700_000_000)
         for round in 0..<2_000 {
             let list = Int64.random(in: 0...100_000, using: &random)
