@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -109,6 +110,69 @@ struct EventTests {
                     #expect(event.id == eventID && event.tenantID == fixture.tenant.id && event.type == "order.placed")
                     #expect(event.payload == ["orderID": "SO-1"])
                 }
+            }
+        }
+    }
+
+    @Test("a receiver that is down: every event is retried with growing delays, dead-lettered, and delivered once it is back")
+    func receiverDown() async throws {
+        try await Receiver.run(answers: [200]) { receiver in
+            try await TestPlatform.withApp { client, platform in
+                let settings = platform.configuration.events
+                let fixture = try await TenantFixture.make(platform, prefix: "down")
+                let token = try await client.login(fixture.tenant.slug, fixture.adminEmail).accessToken
+                // Nothing listens on a port that was just released.
+                let socket = try await ServerBootstrap(group: .singletonMultiThreadedEventLoopGroup).bind(host: "127.0.0.1", port: 0).get()
+                let closedPort = try #require(socket.localAddress?.port)
+                try await socket.close()
+                let hook = try await createHook(client, token: token, url: "http://127.0.0.1:\(closedPort)/gone", types: ["*"])
+                var events: [UUID] = []
+                for number in 1...3 { events.append(try await append(platform, fixture.tenant.id, "order.placed", ["orderID": "SO-\(number)"])) }
+
+                let dead = try await eventually(timeout: .seconds(60)) {
+                    let dead = try await deliveries(client, token: token, hook: hook.webhook.id, status: "dead")
+                    return dead.count == events.count ? dead : nil
+                }
+                for delivery in dead {
+                    #expect(delivery.attempts == settings.maxDeliveryAttempts && delivery.lastStatus == nil)
+                    #expect(delivery.lastError?.isEmpty == false, "the failure is recorded")
+                }
+                #expect(Set(dead.map(\.eventID)) == Set(events))
+                // The schedule grows: each wait is at least as long as the one before.
+                let waits = (1..<settings.maxDeliveryAttempts).map { settings.retryDelay(afterAttempts: $0) }
+                #expect(waits == waits.sorted() && waits.first! < waits.last!)
+
+                // The receiver is back (at its new address): redelivering the dead letters delivers each event once.
+                let moved = try await client.send(.patch, "/api/v1/webhooks/\(hook.webhook.id)", ["url": receiver.url("back")], token: token)
+                #expect(moved.status == .ok)
+                for delivery in dead {
+                    let again = try await client.post("/api/v1/webhooks/deliveries/\(delivery.id)/redeliver", Optional<String>.none, token: token)
+                    #expect(again.status == .accepted)
+                }
+                _ = try await eventually {
+                    let delivered = try await deliveries(client, token: token, hook: hook.webhook.id, status: "delivered")
+                    return delivered.count == events.count ? delivered : nil
+                }
+                let received = try receiver.requests.map { try JSONBody.decoder.decode(DomainEvent.self, from: Data($0.body)).id }
+                #expect(received.sorted { $0.uuidString < $1.uuidString } == events.sorted { $0.uuidString < $1.uuidString })
+            }
+        }
+    }
+
+    @Test("a receiver slower than the delivery timeout counts as a failure and gets the delivery again")
+    func receiverSlow() async throws {
+        try await TestPlatform.withApp { client, platform in
+            let timeout = platform.configuration.events.deliveryTimeout
+            try await Receiver.run(answers: [200], delays: [timeout + .seconds(2)]) { receiver in
+                let fixture = try await TenantFixture.make(platform, prefix: "slow")
+                let token = try await client.login(fixture.tenant.slug, fixture.adminEmail).accessToken
+                let hook = try await createHook(client, token: token, url: receiver.url("slow"), types: ["*"])
+                let eventID = try await append(platform, fixture.tenant.id, "order.placed", ["orderID": "SO-SLOW"])
+                let delivered = try await eventually(timeout: .seconds(60)) {
+                    try await deliveries(client, token: token, hook: hook.webhook.id, status: "delivered").first
+                }
+                #expect(delivered.eventID == eventID && delivered.attempts == 2 && delivered.lastStatus == 200)
+                #expect(receiver.requests.count == 2, "the slow attempt and the retry; nothing more")
             }
         }
     }
@@ -361,6 +425,7 @@ private struct Delivery: Decodable {
     var status: String
     var attempts: Int
     var lastStatus: Int?
+    var lastError: String?
     var nextAttemptAt: Date?
 }
 
@@ -500,6 +565,8 @@ private final class Receiver: Sendable {
 
     private struct State {
         var answers: [Int]
+        /// How long the n-th request waits before it is answered (none past the end).
+        var delays: [Duration] = []
         var requests: [Received] = []
     }
 
@@ -519,27 +586,30 @@ private final class Receiver: Sendable {
 
     func url(_ name: String) -> String { "http://localhost:\(port)/hook/\(name)" }
 
-    private func record(_ received: Received) -> Int {
+    private func record(_ received: Received) -> (status: Int, delay: Duration) {
         state.withLock { state in
             let index = min(state.requests.count, state.answers.count - 1)
             let answer = state.answers.count == 1 ? state.answers[0] : state.answers[index]
+            let delay = state.requests.count < state.delays.count ? state.delays[state.requests.count] : .zero
             state.requests.append(received)
-            return answer
+            return (answer, delay)
         }
     }
 
-    static func run<T: Sendable>(answers: [Int], _ body: @Sendable (Receiver) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(answers: [Int], delays: [Duration] = [], _ body: @Sendable (Receiver) async throws -> T) async throws -> T {
         let holder = Mutex<Receiver?>(nil)
         let router = Router()
         router.post("/hook/:name") { request, context -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
             let received = Received(path: context.parameters.get("name") ?? "", headers: request.headers, body: Array(buffer: bytes))
-            let status = holder.withLock { $0 }?.record(received) ?? 500
+            let (status, delay) = holder.withLock { $0 }?.record(received) ?? (500, .zero)
+            try await Task.sleep(for: delay)
             return Response(status: .init(code: status))
         }
         let app = Application(router: router)
         return try await app.test(.live) { client in
             let receiver = Receiver(answers: answers, port: try #require(client.port))
+            receiver.state.withLock { $0.delays = delays }
             holder.withLock { $0 = receiver }
             return try await body(receiver)
         }
