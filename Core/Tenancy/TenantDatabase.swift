@@ -10,11 +10,14 @@ public struct TenantDatabase: Sendable {
     /// Handed to every tenant transaction (`TenantTransaction.cache`).
     public let cache: TenantCache
     public let logger: Logger
+    /// Refuses transactions at once while PostgreSQL is unreachable (shared by every copy).
+    public let breaker: DatabaseBreaker
 
-    public init(client: PostgresClient, cache: TenantCache, logger: Logger) {
+    public init(client: PostgresClient, cache: TenantCache, logger: Logger, breaker: DatabaseBreaker = DatabaseBreaker()) {
         self.client = client
         self.cache = cache
         self.logger = logger
+        self.breaker = breaker
     }
 
     public func withTenant<Result: Sendable>(
@@ -23,7 +26,7 @@ public struct TenantDatabase: Sendable {
     ) async throws -> Result {
         let logger = logger ?? self.logger
         let hooks = CommitHooks()
-        let result = try await Self.unwrapped {
+        let result = try await guarded {
             try await client.withTransaction(logger: logger) { connection in
                 for statement in scope.settingStatements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -41,19 +44,26 @@ public struct TenantDatabase: Sendable {
         logger: Logger? = nil, _ body: (PlatformTransaction) async throws -> Result
     ) async throws -> Result {
         let logger = logger ?? self.logger
-        return try await Self.unwrapped {
+        return try await guarded {
             try await client.withTransaction(logger: logger) { connection in
                 try await body(PlatformTransaction(connection: connection, logger: logger))
             }
         }
     }
 
-    /// postgres-nio wraps whatever the body threw; callers want the body's own error (a `Problem`).
-    private static func unwrapped<Result>(_ work: () async throws -> Result) async throws -> Result {
+    /// Runs a transaction past the breaker and tells it how the transaction ended. postgres-nio
+    /// wraps whatever the body threw; callers want the body's own error (a `Problem`).
+    private func guarded<Result>(_ work: () async throws -> Result) async throws -> Result {
+        try breaker.admit()
         do {
-            return try await work()
+            let result = try await work()
+            breaker.record(nil)
+            return result
         } catch let error as PostgresTransactionError {
-            if let inner = error.closureError { throw inner }
+            breaker.record(error.closureError ?? error.beginError ?? error.commitError ?? error)
+            throw error.closureError ?? error
+        } catch {
+            breaker.record(error)
             throw error
         }
     }
