@@ -15,12 +15,16 @@ public struct RequestScope: Sendable {
     public let requestID: String
     public let maxBodySize: Int
     let auditNote: AuditNote
+    /// The endpoint's declared body, which `decode` holds the body to.
+    let bodySchema: JSONSchema?
+    let validator: SchemaValidator
 
     public var tenantID: UUID { principal.tenantID }
 
-    /// Decodes the JSON body; malformed JSON or wrong types become a 400 naming the field.
+    /// Decodes the JSON body; malformed JSON or wrong types become a 400 naming the field, a body
+    /// outside the endpoint's declared schema a 422 naming every field at fault.
     public func decode<T: Decodable>(_ type: T.Type) async throws -> T {
-        try await JSONBody.decode(type, from: request, limit: maxBodySize)
+        try await JSONBody.decode(type, from: request, limit: maxBodySize, schema: bodySchema, validator: validator)
     }
 
     /// The body as UTF-8 text (CSV uploads), within the body size limit.
@@ -90,8 +94,10 @@ public struct PublicScope: Sendable {
     public let requestID: String
     public let remoteAddress: String
     public let maxBodySize: Int
+    let bodySchema: JSONSchema?
+    let validator: SchemaValidator
 
     public func decode<T: Decodable>(_ type: T.Type) async throws -> T {
-        try await JSONBody.decode(type, from: request, limit: maxBodySize)
+        try await JSONBody.decode(type, from: request, limit: maxBodySize, schema: bodySchema, validator: validator)
     }
 }
