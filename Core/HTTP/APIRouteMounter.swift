@@ -66,10 +66,20 @@ public struct APIRouteMounter: Sendable {
             }
             try Self.checkQuery(endpoint, request, validator)
             let note = AuditNote()
+            let violations = SchemaViolations()
             let scope = RequestScope(principal: principal, tx: tx, request: request, parameters: context.parameters,
                                      logger: logger, requestID: context.id, maxBodySize: endpoint.maxBodySize ?? context.maxUploadSize,
-                                     auditNote: note, bodySchema: endpoint.requestBody, validator: validator)
-            let response = try await handler(request, scope)
+                                     auditNote: note, bodySchema: endpoint.requestBody, validator: validator,
+                                     violations: violations)
+            let response: Response
+            do {
+                response = try await handler(request, scope)
+            } catch {
+                throw violations.problem(after: error) ?? error
+            }
+            // A body outside its schema is refused even if the handler accepted it; throwing here
+            // rolls back whatever the handler wrote.
+            if let problem = violations.problem(after: nil) { throw problem }
             if endpoint.isStateChanging, (200..<300).contains(response.status.code) {
                 let noted = note.value
                 try await AuditLog.append(

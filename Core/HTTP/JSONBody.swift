@@ -16,10 +16,11 @@ public enum JSONBody {
         return decoder
     }()
 
-    /// Decodes the body into `T`; with a schema, the body must also conform to it (422 naming every
-    /// field at fault), so a handler never sees input the OpenAPI document says is invalid.
+    /// Decodes the body into `T`. With a schema, the body's violations of it go to `violations`
+    /// if given (the caller decides when to answer with them), else they are thrown as a 422.
     static func decode<T: Decodable>(
-        _ type: T.Type, from request: Request, limit: Int, schema: JSONSchema? = nil, validator: SchemaValidator? = nil
+        _ type: T.Type, from request: Request, limit: Int, schema: JSONSchema? = nil, validator: SchemaValidator? = nil,
+        violations: SchemaViolations? = nil
     ) async throws -> T {
         let buffer: ByteBuffer
         do {
@@ -38,7 +39,7 @@ public enum JSONBody {
         }
         if let schema, let validator {
             let errors = validator.errors(body: data, against: schema)
-            if !errors.isEmpty { throw Problem.validation(errors) }
+            if let violations { violations.add(errors) } else if !errors.isEmpty { throw Problem.validation(errors) }
         }
         return value
     }

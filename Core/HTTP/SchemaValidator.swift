@@ -3,8 +3,9 @@ import Foundation
 /// Holds a request to the schema its endpoint declares, the same declaration the OpenAPI document
 /// publishes: the document is the contract the server enforces, not a description next to it.
 /// A JSON body is checked after it decoded into the handler's type (wrong JSON types stay the
-/// decoder's 400) and before the handler sees it; query parameters before the handler runs. Every
-/// violation is a field error (`name`, `lines.0.quantity`); the caller answers 422 with all of them.
+/// decoder's 400); query parameters before the handler runs. Every violation is a field error
+/// (`name`, `lines[0].quantity`, as the handlers name them); the answer is a 422 with all of them
+/// (`APIRouteMounter` merges them with the handler's own, so a client learns every fault at once).
 public struct SchemaValidator: Sendable {
     /// `components/schemas`, for `$ref`s.
     public let components: [String: JSONSchema]
@@ -51,7 +52,7 @@ public struct SchemaValidator: Sendable {
             guard case .array(let elements) = value else { return fail("must be an array") }
             if let maxItems, elements.count > maxItems { return fail("may hold at most \(maxItems) items") }
             for (index, element) in elements.enumerated() {
-                check(element, items, path: Self.join(path, String(index)), into: &errors, depth: depth + 1)
+                check(element, items, path: "\(path.isEmpty ? "body" : path)[\(index)]", into: &errors, depth: depth + 1)
             }
         case let .object(properties, required, additional):
             guard case .object(let members) = value else { return fail("must be an object") }
