@@ -22,25 +22,31 @@ public struct APIRouteMounter: Sendable {
     }
 
     public func mount(_ table: RouteTable, on router: some RouterMethods<AppRequestContext>) {
+        let validator = SchemaValidator(components: table.components)
         for route in table.routes {
             let endpoint = route.endpoint
             let path = RouterPath(endpoint.routerPath)
             switch route.handler {
             case .anonymous(let handler):
                 router.on(path, method: endpoint.method) { request, context in
+                    try Self.checkQuery(endpoint, request, validator)
                     let scope = PublicScope(request: request, logger: context.logger, requestID: context.id,
-                                            remoteAddress: clientAddress(request, context), maxBodySize: context.maxUploadSize)
+                                            remoteAddress: clientAddress(request, context), maxBodySize: context.maxUploadSize,
+                                            bodySchema: endpoint.requestBody, validator: validator)
                     return try await handler(request, scope)
                 }
             case .scoped(let handler):
                 router.on(path, method: endpoint.method) { request, context in
-                    try await self.run(endpoint, handler, request: request, context: context)
+                    try await self.run(endpoint, handler, request: request, context: context, validator: validator)
                 }
             }
         }
     }
 
-    func run(_ endpoint: Endpoint, _ handler: RouteTable.ScopedHandler, request: Request, context: AppRequestContext) async throws -> Response {
+    func run(
+        _ endpoint: Endpoint, _ handler: RouteTable.ScopedHandler, request: Request, context: AppRequestContext,
+        validator: SchemaValidator
+    ) async throws -> Response {
         let credential = try await authenticator.credential(from: request)
         let tenant = try await authenticator.activeTenant(credential.tenantID)
         var logger = context.logger
@@ -58,10 +64,22 @@ public struct APIRouteMounter: Sendable {
                 throw Problem(.notFound, code: "plugin_not_enabled", title: "Not available",
                               detail: "The module '\(pluginID)' is not enabled for this organisation.")
             }
+            try Self.checkQuery(endpoint, request, validator)
             let note = AuditNote()
+            let violations = SchemaViolations()
             let scope = RequestScope(principal: principal, tx: tx, request: request, parameters: context.parameters,
-                                     logger: logger, requestID: context.id, maxBodySize: endpoint.maxBodySize ?? context.maxUploadSize, auditNote: note)
-            let response = try await handler(request, scope)
+                                     logger: logger, requestID: context.id, maxBodySize: endpoint.maxBodySize ?? context.maxUploadSize,
+                                     auditNote: note, bodySchema: endpoint.requestBody, validator: validator,
+                                     violations: violations)
+            let response: Response
+            do {
+                response = try await handler(request, scope)
+            } catch {
+                throw violations.problem(after: error) ?? error
+            }
+            // A body outside its schema is refused even if the handler accepted it; throwing here
+            // rolls back whatever the handler wrote.
+            if let problem = violations.problem(after: nil) { throw problem }
             if endpoint.isStateChanging, (200..<300).contains(response.status.code) {
                 let noted = note.value
                 try await AuditLog.append(
@@ -71,6 +89,23 @@ public struct APIRouteMounter: Sendable {
             }
             return response
         }
+    }
+
+    /// The declared query parameters, held to their schemas (422 naming each one at fault); after
+    /// the permission check, so a caller without it learns nothing about the parameters.
+    static func checkQuery(_ endpoint: Endpoint, _ request: Request, _ validator: SchemaValidator) throws {
+        guard !endpoint.query.isEmpty else { return }
+        let given = request.uri.queryParameters
+        var errors: [Problem.FieldError] = []
+        for parameter in endpoint.query {
+            for value in given.getAll(parameter.name) {
+                if let message = validator.error(query: String(value), against: parameter.schema) {
+                    errors.append(.init(field: parameter.name, message: message))
+                    break
+                }
+            }
+        }
+        if !errors.isEmpty { throw Problem.validation(errors) }
     }
 
     func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {

@@ -38,6 +38,9 @@ public struct Endpoint: Sendable {
     /// Media types of the bodies, for the OpenAPI document (CSV imports and exports differ).
     public var requestMediaType = "application/json"
     public var responseMediaType = "application/json"
+    /// Problem statuses this endpoint answers beyond those its declaration implies (see
+    /// `problemStatuses`), e.g. 429 for a throttled login.
+    public var extraProblems: [HTTPResponse.Status] = []
     /// The largest body this endpoint reads; nil for the server's default (1 MiB). CSV imports raise it.
     public var maxBodySize: Int?
 
@@ -60,6 +63,24 @@ public struct Endpoint: Sendable {
 
     /// State-changing calls are written to the audit log.
     public var isStateChanging: Bool { ![.get, .head, .options].contains(method) }
+
+    /// Every problem status the endpoint can answer, as the OpenAPI document lists them, derived
+    /// from its declaration: 400/413/422 for what it reads (body, query, path), 401/403 for a
+    /// protected route, 404 for a path object or a plugin's route or ids named in a body, 409 for a
+    /// change (duplicates, concurrent updates, illegal transitions), 503 for all (the database
+    /// unreachable). A handler throwing a status outside this set is a bug the fuzzing finds.
+    public var problemStatuses: [HTTPResponse.Status] {
+        var codes: [HTTPResponse.Status] = [.serviceUnavailable]
+        let readsInput = requestBody != nil || !query.isEmpty || !pathParameters.isEmpty
+        if readsInput || isStateChanging { codes += [.badRequest, .unprocessableContent] }
+        if requestBody != nil { codes.append(.contentTooLarge) }
+        if access != .anonymous { codes += [.unauthorized, .forbidden] }
+        if !pathParameters.isEmpty || pluginID != nil || requestBody != nil || access != .anonymous { codes.append(.notFound) }
+        if isStateChanging { codes.append(.conflict) }
+        codes += extraProblems
+        var seen = Set<Int>()
+        return codes.filter { seen.insert($0.code).inserted }.sorted { $0.code < $1.code }
+    }
 
     /// Path parameter names, in order.
     public var pathParameters: [String] {

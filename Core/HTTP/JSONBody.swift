@@ -16,7 +16,12 @@ public enum JSONBody {
         return decoder
     }()
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+    /// Decodes the body into `T`. With a schema, the body's violations of it go to `violations`
+    /// if given (the caller decides when to answer with them), else they are thrown as a 422.
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, limit: Int, schema: JSONSchema? = nil, validator: SchemaValidator? = nil,
+        violations: SchemaViolations? = nil
+    ) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -25,11 +30,18 @@ public enum JSONBody {
                           detail: "The body may be at most \(limit) bytes.")
         }
         guard buffer.readableBytes > 0 else { throw Problem.badRequest("missing_body", "A JSON body is required.") }
+        let data = Data(buffer: buffer)
+        let value: T
         do {
-            return try decoder.decode(T.self, from: Data(buffer: buffer))
+            value = try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw Problem.malformedBody(error)
         }
+        if let schema, let validator {
+            let errors = validator.errors(body: data, against: schema)
+            if let violations { violations.add(errors) } else if !errors.isEmpty { throw Problem.validation(errors) }
+        }
+        return value
     }
 }
 

@@ -15,12 +15,19 @@ public struct RequestScope: Sendable {
     public let requestID: String
     public let maxBodySize: Int
     let auditNote: AuditNote
+    /// The endpoint's declared body, which `decode` holds the body to.
+    let bodySchema: JSONSchema?
+    let validator: SchemaValidator
+    let violations: SchemaViolations
 
     public var tenantID: UUID { principal.tenantID }
 
-    /// Decodes the JSON body; malformed JSON or wrong types become a 400 naming the field.
+    /// Decodes the JSON body; malformed JSON or wrong types become a 400 naming the field. A body
+    /// outside the endpoint's declared schema is answered with a 422 naming every field at fault,
+    /// together with those the handler's own checks name; if the handler finds nothing, the request
+    /// is refused all the same and its transaction rolled back (`APIRouteMounter.run`).
     public func decode<T: Decodable>(_ type: T.Type) async throws -> T {
-        try await JSONBody.decode(type, from: request, limit: maxBodySize)
+        try await JSONBody.decode(type, from: request, limit: maxBodySize, schema: bodySchema, validator: validator, violations: violations)
     }
 
     /// The body as UTF-8 text (CSV uploads), within the body size limit.
@@ -83,6 +90,23 @@ final class AuditNote: Sendable {
     var value: Note { note.withLock { $0 } }
 }
 
+/// A request body's violations of its declared schema, kept until the handler is done.
+final class SchemaViolations: Sendable {
+    private let errors = Mutex<[Problem.FieldError]>([])
+    func add(_ more: [Problem.FieldError]) { errors.withLock { $0 += more } }
+    var value: [Problem.FieldError] { errors.withLock { $0 } }
+
+    /// What the request is answered with when the body broke its schema: a 422 with the handler's
+    /// own field errors (if it threw some) followed by the schema's for fields it did not name.
+    func problem(after error: (any Error)?) -> Problem? {
+        let schema = value
+        guard !schema.isEmpty else { return nil }
+        guard let handler = error as? Problem, handler.code == "validation_failed" else { return .validation(schema) }
+        let named = Set(handler.errors.map(\.field))
+        return .validation(handler.errors + schema.filter { !named.contains($0.field) })
+    }
+}
+
 /// Anonymous handlers (login, refresh) get this instead: no principal, no transaction.
 public struct PublicScope: Sendable {
     public let request: Request
@@ -90,8 +114,10 @@ public struct PublicScope: Sendable {
     public let requestID: String
     public let remoteAddress: String
     public let maxBodySize: Int
+    let bodySchema: JSONSchema?
+    let validator: SchemaValidator
 
     public func decode<T: Decodable>(_ type: T.Type) async throws -> T {
-        try await JSONBody.decode(type, from: request, limit: maxBodySize)
+        try await JSONBody.decode(type, from: request, limit: maxBodySize, schema: bodySchema, validator: validator)
     }
 }

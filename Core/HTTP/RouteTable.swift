@@ -19,6 +19,8 @@ public final class RouteTable: @unchecked Sendable {
 
     // Filled during start-up only, before the server accepts requests.
     public private(set) var routes: [Route] = []
+    /// Named schemas (`components/schemas`) that endpoints' bodies refer to with `.ref`.
+    public private(set) var components: [String: JSONSchema] = [:]
 
     public init() {}
 
@@ -26,6 +28,11 @@ public final class RouteTable: @unchecked Sendable {
     public func add(_ endpoint: Endpoint, _ handler: @escaping ScopedHandler) {
         precondition(endpoint.access != .anonymous, "\(endpoint.operationID): a scoped route needs a permission")
         append(Route(endpoint: endpoint, handler: .scoped(handler)))
+    }
+
+    /// Adds named schemas; a name already there keeps its first definition.
+    public func addComponents(_ schemas: [String: JSONSchema]) {
+        components.merge(schemas) { first, _ in first }
     }
 
     /// A route anyone may call (login, refresh).

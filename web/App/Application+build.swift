@@ -21,6 +21,8 @@ let metricsRegistry: PrometheusCollectorRegistry = {
 /// Builds the route table: the kernel's routes, the operator's, and every plugin's.
 public func buildRouteTable(platform: Platform) -> RouteTable {
     let table = RouteTable()
+    table.addComponents(APISchemas.components)
+    table.addComponents(CommerceSchemas.components)
     let document = Mutex<Data?>(nil)
     SystemRoutes(platform: platform, metrics: metricsRegistry).register(table) {
         // Built on first request, after every route below has been added.

@@ -28,7 +28,7 @@ struct AuthRoutes {
 
     func register(_ table: RouteTable) {
         let auth = platform.authentication
-        table.addAnonymous(Endpoint(
+        var login = Endpoint(
             .post, "/api/v1/auth/login", operationID: "auth.login", summary: "Log in with organisation, email and password",
             tag: "auth", access: .anonymous,
             requestBody: .object([
@@ -36,19 +36,23 @@ struct AuthRoutes {
                 "password": .string(minLength: 1, maxLength: 200),
             ], required: ["tenant", "email", "password"]),
             response: .ref("TokenPair"))
-        ) { _, scope in
+        // Wrong credentials, a disabled account or suspended tenant, too many failures.
+        login.extraProblems = [.unauthorized, .forbidden, .tooManyRequests]
+        table.addAnonymous(login) { _, scope in
             let body = try await scope.decode(LoginRequest.self)
             let pair = try await auth.login(
                 tenantSlug: body.tenant, email: body.email, password: body.password, address: scope.remoteAddress,
                 requestID: scope.requestID)
             return try .json(pair)
         }
-        table.addAnonymous(Endpoint(
+        var refresh = Endpoint(
             .post, "/api/v1/auth/refresh", operationID: "auth.refresh",
             summary: "Exchange a refresh token for new tokens (the old one stops working)", tag: "auth", access: .anonymous,
             requestBody: .object(["refreshToken": .string(minLength: 1, maxLength: 200)], required: ["refreshToken"]),
             response: .ref("TokenPair"))
-        ) { _, scope in
+        // An unknown, expired or reused token; a suspended tenant.
+        refresh.extraProblems = [.unauthorized, .forbidden]
+        table.addAnonymous(refresh) { _, scope in
             let body = try await scope.decode(RefreshRequest.self)
             return try .json(try await auth.refresh(body.refreshToken))
         }

@@ -38,6 +38,7 @@ struct EventRoutes {
             query: [.init("type", .string(maxLength: 100), "Only events of this type")],
             response: .text)
         stream.responseMediaType = "text/event-stream"
+        stream.extraProblems = [.notAcceptable]  // without Accept: text/event-stream
         table.add(stream) { request, scope in try await Self.stream(request, scope, platform: platform) }
     }
 

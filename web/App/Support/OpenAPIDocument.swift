@@ -39,11 +39,11 @@ enum OpenAPIDocument {
             }
             var success: [String: Any] = ["description": endpoint.successStatus.reasonPhrase]
             if let response = endpoint.response { success["content"] = [mediaType(endpoint): ["schema": response.json]] }
-            operation["responses"] = [
-                String(endpoint.successStatus.code): success,
-                "default": ["description": "A problem (RFC 9457)",
-                            "content": ["application/problem+json": ["schema": JSONSchema.ref("Problem").json]]],
-            ]
+            var responses: [String: Any] = [String(endpoint.successStatus.code): success]
+            for status in endpoint.problemStatuses {
+                responses[String(status.code)] = ["$ref": "#/components/responses/Problem\(status.code)"]
+            }
+            operation["responses"] = responses
             paths[endpoint.path, default: [:]][endpoint.method.rawValue.lowercased()] = operation
         }
         let document: [String: Any] = [
@@ -55,7 +55,8 @@ enum OpenAPIDocument {
             "servers": [["url": "/"]],
             "paths": paths,
             "components": [
-                "schemas": APISchemas.components.merging(CommerceSchemas.components) { kernel, _ in kernel }.mapValues(\.json),
+                "schemas": table.components.mapValues(\.json),
+                "responses": problemResponses(table),
                 "securitySchemes": [
                     "bearerAuth": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"],
                     "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
@@ -63,6 +64,18 @@ enum OpenAPIDocument {
             ],
         ]
         return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// One reusable response per problem status any route answers: an RFC 9457 problem.
+    private static func problemResponses(_ table: RouteTable) -> [String: Any] {
+        var responses: [String: Any] = [:]
+        for status in table.routes.flatMap(\.endpoint.problemStatuses) {
+            responses["Problem\(status.code)"] = [
+                "description": "\(status.reasonPhrase): a problem (RFC 9457) with a stable `code`",
+                "content": ["application/problem+json": ["schema": JSONSchema.ref("Problem").json]],
+            ]
+        }
+        return responses
     }
 
     private static func mediaType(_ endpoint: Endpoint) -> String {
