@@ -1,8 +1,8 @@
 -- ops/bench-scale: :n more tenants (slugs scale-0001 ...), each as `b2b tenant create` provisions it
 -- (TenantProvisioning.create: a `tenants` row of kind enterprise without parent, its first
 -- administrator in `users` with the role tenant_admin) plus a small commerce setup of its own so
--- that it can hold orders: 5 regions (HQ > 4), 20 dealers, 1 warehouse, 1 category, 5 products x 4
--- SKUs with stock. Run as the owner role; RLS is forced on it, so the rows are written under an
+-- that it can hold orders: 5 regions (HQ > 4), 20 dealers with a dealer buyer each (a user with the
+-- role dealer_buyer linked in dealer_users), 1 warehouse, 1 category, 5 products x 4 SKUs with stock. Run as the owner role; RLS is forced on it, so the rows are written under an
 -- app.tenant_scope naming exactly the new tenants, as the server's cross-tenant jobs do
 -- (TenantDatabase.tenantsAcross). psql variables: n, bench (the bench tenant's id, whose
 -- administrator's bcrypt hash the new administrators reuse), admin (that administrator's email).
@@ -48,6 +48,14 @@ SELECT st.id, pg_temp.sid(st.id, 5, d), 'D' || lpad(d::text, 4, '0'), '经销商
        pg_temp.sid(st.id, 4, 2 + d % 4), ARRAY[pg_temp.sid(st.id, 4, 1), pg_temp.sid(st.id, 4, 2 + d % 4)],
        (ARRAY['standard', 'silver', 'gold'])[1 + d % 3]
 FROM st CROSS JOIN generate_series(1, 20) d;
+-- One dealer buyer per dealer (dealer users are most of a tenant's users).
+INSERT INTO users (tenant_id, id, email, display_name, password_hash, locale)
+SELECT st.id, pg_temp.sid(st.id, 7, d), 'buyer' || d || '@' || st.slug || '.example', '经销商采购员 ' || d, pw.password_hash, 'zh-CN'
+FROM st CROSS JOIN pw CROSS JOIN generate_series(1, 20) d;
+INSERT INTO user_roles (tenant_id, user_id, role)
+SELECT st.id, pg_temp.sid(st.id, 7, d), 'dealer_buyer' FROM st CROSS JOIN generate_series(1, 20) d;
+INSERT INTO dealer_users (tenant_id, user_id, dealer_id)
+SELECT st.id, pg_temp.sid(st.id, 7, d), pg_temp.sid(st.id, 5, d) FROM st CROSS JOIN generate_series(1, 20) d;
 INSERT INTO warehouses (tenant_id, id, code, name)
 SELECT id, pg_temp.sid(id, 3, 1), 'WH01', '仓库 1 Warehouse 1' FROM st;
 INSERT INTO categories (tenant_id, id, parent_id, code, name_zh, name_en, path)
