@@ -74,7 +74,9 @@ start_pg() {
 listen_addresses = '127.0.0.1'
 port = $B2B_DB_PORT
 unix_socket_directories = '${PGDATA//\'/\'\'}'
-max_connections = 200
+# The Swift tests run in parallel, each with its own in-process server and pools (up to 8 app and
+# a few owner connections): 200 ran out when the machine was loaded and tests overlapped longer.
+max_connections = 500
 EOF
   if is_root; then chown "$PG_OS_USER" "$PGDATA/b2b.conf"; fi
 

@@ -125,5 +125,7 @@ public enum KernelSchema {
             """,
             "CREATE INDEX audit_log_time ON audit_log (tenant_id, occurred_at DESC)",
         ] + Migration.tenantIsolation("audit_log")),
+        // Every tenant policy to the planner-neutral form (see Migration.tenantPredicate).
+        Migration("005-rls-planner-estimates", [Migration.rewriteTenantPolicies]),
     ]
 }
